@@ -1,0 +1,73 @@
+"""Staff roles and the clinical review workflow.
+
+Editors write and submit; clinical reviewers approve, which publishes the page and
+records the review (careguide.library.review.publish_reviewed). Editors cannot publish.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+
+EDITORS = "Editors"
+REVIEWERS = "Clinical reviewers"
+WORKFLOW_NAME = "Clinical review"
+TASK_NAME = "Clinical reviewer approval"
+
+
+def _perm(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def _grant_pages(group: Group, page: Page, codenames: list[str]) -> None:
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=_perm(codename))
+
+
+@transaction.atomic
+def ensure_roles() -> tuple[Group, Group]:
+    from careguide.library.models import HomePage
+
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    for group in (editors, reviewers):
+        group.permissions.add(admin_access)
+    # Snippets: glossary terms and side effects are content too.
+    snippet_perms = Permission.objects.filter(
+        content_type__app_label="library",
+        codename__in=[f"{action}_{model}" for action in ("add", "change", "view")
+                      for model in ("glossaryterm", "sideeffect")],
+    )
+    for group in (editors, reviewers):
+        group.permissions.add(*snippet_perms)
+    home = HomePage.objects.first()
+    if home is not None:
+        _grant_pages(editors, home, ["add_page", "change_page"])
+        _grant_pages(reviewers, home, ["add_page", "change_page", "publish_page"])
+        # Wagtail's migration grants its default Editors group publish on the root; our
+        # editors must go through review, so that grant is removed.
+        GroupPagePermission.objects.filter(
+            group=editors, permission__codename="publish_page"
+        ).delete()
+    return editors, reviewers
+
+
+@transaction.atomic
+def ensure_review_workflow() -> Workflow | None:
+    from careguide.library.models import HomePage
+
+    _, reviewers = ensure_roles()
+    home = HomePage.objects.first()
+    if home is None:
+        return None
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.set([reviewers])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    # workflow_tasks is a ParentalKey relation: create the row directly so it is saved.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow

@@ -1,0 +1,69 @@
+"""Typed environment helpers that fail loudly, naming the variable at fault."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_REQUIRED = object()
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default=_REQUIRED) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is _REQUIRED:
+            raise ImproperlyConfigured(f"Set the environment variable {name}: it is required.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default=_REQUIRED) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        if default is _REQUIRED:
+            raise ImproperlyConfigured(
+                f"Set the environment variable {name}: a comma-separated list is required."
+            )
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def cache_from_url(url: str) -> dict:
+    """A Django CACHES entry from a URL: locmem://, file:///path, db://table, redis://host:port/n."""
+    scheme, _, rest = url.partition("://")
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "careguide"}
+    if scheme == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "careguide_cache"}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CAREGUIDE_CACHE_URL must start with locmem://, file://, db:// or redis://, not {url!r}."
+    )

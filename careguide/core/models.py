@@ -1,0 +1,64 @@
+"""Organization details as configuration: the site's name, locations and phone numbers."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+NOTICE_FEATURES = ["bold", "italic", "ul", "ol", "link"]
+
+
+@register_setting(icon="site")
+class OrganizationSettings(ClusterableModel, BaseSiteSetting):
+    site_name = models.CharField(max_length=120, default="Cancer Care Guide")
+    organization = models.CharField(
+        max_length=200, help_text="Shown in the header and footer, e.g. the medical centers' name."
+    )
+    department = models.CharField(max_length=120, default="Cancer Care")
+    care_team_phone = models.CharField(max_length=40, help_text="Cancer care team, day and night.")
+    advice_line_phone = models.CharField(max_length=40)
+    advice_line_hours = models.CharField(max_length=120, blank=True)
+    emergency_number = models.CharField(max_length=10, default="911")
+    emergency_notice = RichTextField(features=NOTICE_FEATURES)
+    disclaimer = RichTextField(features=NOTICE_FEATURES)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("organization"), FieldPanel("department")],
+            heading="Names",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("care_team_phone"),
+                FieldPanel("advice_line_phone"),
+                FieldPanel("advice_line_hours"),
+                FieldPanel("emergency_number"),
+            ],
+            heading="Phone numbers",
+        ),
+        InlinePanel("locations", label="Locations"),
+        FieldPanel("emergency_notice"),
+        FieldPanel("disclaimer"),
+    ]
+
+    class Meta:
+        verbose_name = "Organization"
+
+    def __str__(self):
+        return self.organization or self.site_name
+
+
+class Location(Orderable):
+    settings = ParentalKey(OrganizationSettings, related_name="locations", on_delete=models.CASCADE)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80)
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("address"), FieldPanel("phone")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,125 @@
+"""StreamField blocks of library pages. Child names match content/ files (schema.py)."""
+
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+PROSE = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
+INLINE = ["bold", "italic", "link"]
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(default="Key points")
+    items = blocks.ListBlock(blocks.CharBlock(max_length=600), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "library/blocks/key_points.html"
+        label = "Key points"
+
+
+class WhenToGetHelpBlock(blocks.StructBlock):
+    """Three levels of urgency, drawn like NHS care cards."""
+
+    heading = blocks.CharBlock(default="When to get help")
+    emergency = blocks.ListBlock(
+        blocks.CharBlock(max_length=600), required=False, label="Call 911 now if"
+    )
+    urgent = blocks.ListBlock(
+        blocks.CharBlock(max_length=600), required=False, label="Call your care team now if"
+    )
+    routine = blocks.ListBlock(
+        blocks.CharBlock(max_length=600), required=False, label="Mention it at your next visit if"
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value["emergency"] or value["urgent"] or value["routine"]):
+            raise blocks.StructBlockValidationError(
+                block_errors={"emergency": ["Give at least one sign for one of the three levels."]}
+            )
+        return value
+
+    class Meta:
+        icon = "warning"
+        template = "library/blocks/when_to_get_help.html"
+        label = "When to get help"
+
+
+class SideEffectListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(default="Possible side effects")
+    intro = blocks.RichTextBlock(features=INLINE, required=False)
+    items = blocks.ListBlock(SnippetChooserBlock("library.SideEffect"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "library/blocks/side_effects.html"
+        label = "Side-effect list"
+
+
+class PhaseBlock(blocks.StructBlock):
+    name = blocks.CharBlock()
+    duration = blocks.CharBlock(help_text="For example: about 1 month")
+    description = blocks.RichTextBlock(features=INLINE + ["ul"])
+
+
+class PhasesBlock(blocks.StructBlock):
+    heading = blocks.CharBlock()
+    intro = blocks.RichTextBlock(features=INLINE, required=False)
+    items = blocks.ListBlock(PhaseBlock(), min_num=1)
+
+    class Meta:
+        icon = "order"
+        template = "library/blocks/phases.html"
+        label = "Treatment phases"
+
+
+class TypeItemBlock(blocks.StructBlock):
+    name = blocks.CharBlock()
+    description = blocks.RichTextBlock(features=INLINE, required=False)
+
+
+class TypesBlock(blocks.StructBlock):
+    heading = blocks.CharBlock()
+    intro = blocks.RichTextBlock(features=INLINE, required=False)
+    items = blocks.ListBlock(TypeItemBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "library/blocks/types.html"
+        label = "List of types"
+
+
+class CalloutBlock(blocks.StructBlock):
+    variant = blocks.ChoiceBlock(
+        choices=[("info", "Information"), ("important", "Important"), ("warning", "Warning")],
+        default="info",
+    )
+    heading = blocks.CharBlock()
+    text = blocks.RichTextBlock(features=INLINE + ["ul"])
+
+    class Meta:
+        icon = "help"
+        template = "library/blocks/callout.html"
+        label = "Callout"
+
+
+class SourceBlock(blocks.StructBlock):
+    title = blocks.CharBlock()
+    publisher = blocks.CharBlock(required=False)
+    url = blocks.URLBlock(required=False)
+
+    class Meta:
+        icon = "link"
+        template = "library/blocks/source.html"
+
+
+def body_blocks():
+    return [
+        ("text", blocks.RichTextBlock(features=PROSE, template="library/blocks/text.html")),
+        ("key_points", KeyPointsBlock()),
+        ("when_to_get_help", WhenToGetHelpBlock()),
+        ("side_effects", SideEffectListBlock()),
+        ("phases", PhasesBlock()),
+        ("types", TypesBlock()),
+        ("callout", CalloutBlock()),
+    ]

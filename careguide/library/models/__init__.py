@@ -1,0 +1,11 @@
+from .pages import (  # noqa: F401
+    ConditionPage,
+    GlossaryPage,
+    HomePage,
+    LibraryPage,
+    SectionPage,
+    SideEffectsPage,
+    TopicPage,
+    TreatmentPage,
+)
+from .snippets import GlossaryTerm, SideEffect  # noqa: F401

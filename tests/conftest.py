@@ -1,0 +1,45 @@
+"""Shared fixtures: the content is loaded once per test session, as `make run` loads it;
+each test runs in a transaction that is rolled back, so tests may change anything."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_content", verbosity=0)
+        call_command("setup_demo_accounts", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's database changes roll back; the cache must not remember them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.get(username="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return get_user_model().objects.get(username="reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.get(username="admin")
+
+
+@pytest.fixture
+def live_pages(db):
+    from careguide.library.models import LibraryPage
+
+    return list(LibraryPage.objects.live().specific().order_by("path"))
