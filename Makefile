@@ -42,11 +42,19 @@ test-deps: ## install the system packages tests need (chromium, PostgreSQL) wher
 
 .PHONY: test
 test: install-test test-deps ## run every test: lint, migrations, SQLite, then PostgreSQL
-	$(VENV)/bin/ruff check careguide tests
+	$(VENV)/bin/ruff check careguide tests scripts
 	DJANGO_SETTINGS_MODULE=careguide.config.settings.test $(CAREGUIDE) makemigrations --check --dry-run
 	$(VENV)/bin/python -m careguide.library.content.check content --facts tests/data/seed_facts.yaml > /dev/null
 	$(VENV)/bin/pytest
 	scripts/with-postgres $(VENV)/bin/pytest
+
+.PHONY: bench-deps
+bench-deps: ## install wrk and nginx (Debian packages) for the benchmarks, where missing
+	@scripts/bench-deps
+
+.PHONY: bench-pages
+bench-pages: install bench-deps ## library pages: gunicorn (page cache on/off) beside nginx, with wrk; prints figures
+	PATH="/usr/sbin:$$PATH" $(VENV)/bin/python scripts/bench_pages.py
 
 .PHONY: check-content
 check-content: install ## reading grade of every page and seed-fact coverage, from content/ alone

@@ -31,7 +31,7 @@ class PageInfo:
     show_in_menus: bool
 
 
-def _generation() -> int:
+def generation() -> int:
     gen = cache.get(GEN_KEY)
     if gen is None:
         cache.add(GEN_KEY, time.time_ns(), None)
@@ -45,7 +45,7 @@ def invalidate(**_kwargs) -> None:
 
 
 def _cached(name: str, compute):
-    key = f"{PREFIX}:{name}:{_generation()}"
+    key = f"{PREFIX}:{name}:{generation()}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "careguide.core.pagecache.PageCacheMiddleware",
     "careguide.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +123,8 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env_str("CAREGUIDE_FROM_EMAIL", "careguid
 # Months between clinical reviews of a library page unless the page says otherwise.
 CAREGUIDE_REVIEW_INTERVAL_MONTHS = env_int("CAREGUIDE_REVIEW_INTERVAL_MONTHS", 12)
 CAREGUIDE_MAX_READING_GRADE = 8.0
+# Whole-page cache for anonymous readers (core/pagecache.py); 0 turns it off.
+CAREGUIDE_PAGE_CACHE_SECONDS = env_int("CAREGUIDE_PAGE_CACHE_SECONDS", 600)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "careguide"}
