@@ -78,10 +78,7 @@ def _parse(path: Path, model: type[BaseModel], root: Path):
         obj = model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        msg = first["msg"]
-        if first.get("type") == "union_tag_invalid" or "discriminator" in first.get("type", ""):
-            msg = first["msg"]
-        raise ContentError(rel, _loc(first), msg) from exc
+        raise ContentError(rel, _loc(first), first["msg"]) from exc
     return obj, text
 
 

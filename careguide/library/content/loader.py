@@ -216,7 +216,7 @@ def _load_pages(tree: ContentTree, report: LoadReport) -> None:
         if page.source_digest == digest and page.live and data.slug not in fresh:
             report.unchanged.append(data.slug)
             continue
-        _apply(page, data, tree, ids, effect_ids)
+        _apply(page, data, home_file.slug, ids, effect_ids)
         page.source_digest = digest
         page.source_file = str(tree.page_paths[data.slug].relative_to(tree.root))
         revision = page.save_revision(log_action=True, clean=True)
@@ -244,10 +244,10 @@ def _block_id(slug: str, *parts) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, ":".join([slug, *map(str, parts)])))
 
 
-def _apply(page, data: PageFile, tree: ContentTree, ids: dict, effect_ids: dict) -> None:
+def _apply(page, data: PageFile, home_slug: str, ids: dict, effect_ids: dict) -> None:
     page.title = data.title
     page.summary = data.summary
-    page.show_in_menus = data.parent == tree.ordered()[0].slug
+    page.show_in_menus = data.parent == home_slug
     page.last_reviewed = data.review.last_reviewed
     page.review_interval_months = data.review.interval_months
     page.reviewer_role = data.review.reviewer_role
