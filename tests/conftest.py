@@ -13,6 +13,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("setup_demo_accounts", verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """scripts/serve (what `make run` runs) on a fresh data folder, shared by every browser test."""
+    from support import start_server
+
+    yield from start_server(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright. Per module: Playwright's sync API keeps an event
+    loop running while it is open, and Django refuses database calls from such a thread, so the
+    browser must close before the next module's database tests."""
+    from support import start_browser
+
+    yield from start_browser()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test's database changes roll back; the cache must not remember them."""

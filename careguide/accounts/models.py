@@ -14,3 +14,32 @@ class ClinicalProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.role_title})"
+
+
+class ConsentRecord(models.Model):
+    """A patient's agreement, kept with the exact words they agreed to and when.
+
+    Rows are only ever added: a later change of mind is a new row, so the history of what a
+    patient agreed to stays provable.
+    """
+
+    STORE_ANSWERS = "store-answers"
+    PURPOSES = {STORE_ANSWERS: "Store the answers a patient gives"}
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=40, choices=PURPOSES)
+    wording = models.TextField(help_text="The words the patient saw when they agreed.")
+    given = models.BooleanField(default=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        verb = "agreed" if self.given else "withdrew"
+        return f"{self.user} {verb}: {self.get_purpose_display()} ({self.at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Consent records are never changed; add a new one.")
+        super().save(*args, **kwargs)

@@ -1,7 +1,9 @@
-"""Staff roles and the clinical review workflow.
+"""Staff roles, the patient group and the clinical review workflow.
 
 Editors write and submit; clinical reviewers approve, which publishes the page and
 records the review (careguide.library.review.publish_reviewed). Editors cannot publish.
+Patients register on the public site and belong to the Patients group, which carries no
+permissions: a patient never reaches the admin.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflo
 
 EDITORS = "Editors"
 REVIEWERS = "Clinical reviewers"
+PATIENTS = "Patients"
 WORKFLOW_NAME = "Clinical review"
 TASK_NAME = "Clinical reviewer approval"
 
@@ -71,3 +74,16 @@ def ensure_review_workflow() -> Workflow | None:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow
+
+
+def patients_group() -> Group:
+    """The Patients group (a data migration creates it; this keeps it idempotent)."""
+    group, _ = Group.objects.get_or_create(name=PATIENTS)
+    return group
+
+
+def is_patient(user) -> bool:
+    """True for a signed-in member of the Patients group."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name=PATIENTS).exists()

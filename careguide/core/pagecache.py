@@ -14,7 +14,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-SKIP_PREFIXES = ("/admin/", "/documents/", "/search/", "/healthz")
+# Patient tools and accounts are per person (sessions, CSRF tokens, answers): never cached.
+SKIP_PREFIXES = (
+    "/admin/",
+    "/documents/",
+    "/search/",
+    "/healthz",
+    "/account/",
+    "/back-pain-program/",
+    "/questionnaires/",
+    "/fhir/",
+)
 DROP_HEADERS = {"set-cookie", "vary"}
 
 

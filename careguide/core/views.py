@@ -12,6 +12,10 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /account/",
+        "Disallow: /questionnaires/",
+        "Disallow: /fhir/",
+        "Disallow: /back-pain-program/check/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -3,6 +3,8 @@
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from careguide.core.tools import choices as tool_choices
+
 PROSE = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
 INLINE = ["bold", "italic", "link"]
 
@@ -103,6 +105,29 @@ class CalloutBlock(blocks.StructBlock):
         label = "Callout"
 
 
+class BackPainGateBlock(blocks.StructBlock):
+    """The back-pain program's red-flag question, where the seed pages show it.
+
+    The four questions and the button are fixed (they follow the clinical rules); with
+    JavaScript the button opens the gate as a dialog, without it the gate is a page.
+    """
+
+    class Meta:
+        icon = "warning"
+        template = "library/blocks/back_pain_gate.html"
+        label = "Back pain program: red-flag questions"
+
+
+class HealthToolsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(default="Related health tools")
+    tools = blocks.ListBlock(blocks.ChoiceBlock(choices=tool_choices))
+
+    class Meta:
+        icon = "cogs"
+        template = "library/blocks/health_tools.html"
+        label = "Related health tools"
+
+
 class SourceBlock(blocks.StructBlock):
     title = blocks.CharBlock()
     publisher = blocks.CharBlock(required=False)
@@ -122,4 +147,6 @@ def body_blocks():
         ("phases", PhasesBlock()),
         ("types", TypesBlock()),
         ("callout", CalloutBlock()),
+        ("back_pain_gate", BackPainGateBlock()),
+        ("health_tools", HealthToolsBlock()),
     ]

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "careguide.core",
     "careguide.library",
     "careguide.accounts",
+    "careguide.audit",
+    "careguide.questionnaires",
+    "careguide.fhir",
+    "careguide.triage",
+    "careguide.backpain",
     "careguide.search",
 ]
 
@@ -107,7 +112,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "wagtailadmin_login"
+# Patients sign in on the public site; staff use /admin/login/ (Wagtail).
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "/"
+# Sessions end after 8 hours, or when the browser closes (shared and family devices).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A password reset link works for one hour, and stops working once the password changes.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 WAGTAIL_SITE_NAME = "Cancer Care Guide"
 WAGTAILADMIN_BASE_URL = env_str("CAREGUIDE_BASE_URL", "http://127.0.0.1:8000")

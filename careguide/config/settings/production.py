@@ -21,7 +21,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 if env_bool("CAREGUIDE_BEHIND_PROXY", HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The console backend prints emails (password-reset links) to the server log: right for
+# `make run` on one machine, wrong for a real deployment, which sets SMTP (deploy.md).
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("CAREGUIDE_FROM_EMAIL", "careguide@localhost")
 
 # Shared by all workers on a host by default; several hosts share db:// or redis:// (deploy.md).
 CACHES = {"default": cache_from_url(env_str("CAREGUIDE_CACHE_URL", f"file://{DATA_DIR / 'cache'}"))}  # noqa: F405

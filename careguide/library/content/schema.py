@@ -100,6 +100,26 @@ class CalloutBlock(Strict):
     text: Annotated[str, Field(min_length=1)]
 
 
+class BackPainGateBlock(Strict):
+    type: Literal["back_pain_gate"]
+
+
+class HealthToolsBlock(Strict):
+    type: Literal["health_tools"]
+    heading: Line = "Related health tools"
+    tools: Annotated[list[str], Field(min_length=1)]
+
+    @field_validator("tools")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        from careguide.core.tools import TOOLS
+
+        unknown = [key for key in value if key not in TOOLS]
+        if unknown:
+            raise ValueError(f"unknown tool {unknown[0]!r}; known tools: {', '.join(TOOLS)}")
+        return value
+
+
 Block = Annotated[
     TextBlock
     | KeyPointsBlock
@@ -107,7 +127,9 @@ Block = Annotated[
     | SideEffectsBlock
     | PhasesBlock
     | TypesBlock
-    | CalloutBlock,
+    | CalloutBlock
+    | BackPainGateBlock
+    | HealthToolsBlock,
     Field(discriminator="type"),
 ]
 

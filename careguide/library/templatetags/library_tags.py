@@ -94,3 +94,11 @@ def related_pages(page):
 def phone_href(number: str) -> str:
     digits = "".join(ch for ch in str(number) if ch.isdigit() or ch == "+")
     return f"tel:{digits}"
+
+
+@register.simple_tag
+def health_tool(key):
+    """The patient tool with this key (core/tools.py), or None if it no longer exists."""
+    from careguide.core.tools import TOOLS
+
+    return TOOLS.get(key)

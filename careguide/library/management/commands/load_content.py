@@ -23,3 +23,19 @@ class Command(BaseCommand):
 
         ensure_review_workflow()
         self.stdout.write(self.style.SUCCESS(f"Loaded {root}: {report.summary()}"))
+        self._load_questionnaires(root / "questionnaires")
+
+    def _load_questionnaires(self, folder: Path):
+        """The tools' questionnaires (FHIR JSON), e.g. the back-pain gate."""
+        import json
+
+        from careguide.questionnaires.services import QuestionnaireInvalid, import_questionnaire
+
+        for path in sorted(folder.glob("*.json")):
+            try:
+                result = import_questionnaire(json.loads(path.read_text(encoding="utf-8")))
+            except json.JSONDecodeError as exc:
+                raise CommandError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
+            except QuestionnaireInvalid as exc:
+                raise CommandError(f"{path}: {exc}") from exc
+            self.stdout.write(f"Questionnaire {path.name}: {result.action}")

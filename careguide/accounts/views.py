@@ -1,0 +1,117 @@
+"""Patient accounts on the public site: Django's auth views with our forms and templates.
+
+Staff sign in at /admin/login/ (Wagtail). Every page here that shows a form or a person's
+details is marked never_cache, so neither browsers nor the anonymous page cache
+(core/pagecache.py) keep it.
+"""
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import TemplateView
+
+from careguide.core.context_processors import organization
+
+from . import forms, sections, services
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def safe_next(request) -> str:
+    """The `next` address if it stays on this site, else ""."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return ""
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def register(request):
+    next_url = safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or "accounts:home")
+    form = forms.RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.register_patient(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"].strip(),
+            consent_wording=forms.CONSENT_WORDING,
+        )
+        login(request, user, backend=MODEL_BACKEND)
+        return redirect(next_url or "accounts:home")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = forms.SignInForm
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST signs out; GET asks first, so a link or a prefetch can never sign anyone out."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/sign_out.html"
+    next_page = reverse_lazy("accounts:signed_out")
+
+
+class SignedOutView(TemplateView):
+    template_name = "accounts/signed_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for every address, so the form cannot tell who has an account."""
+
+    form_class = forms.PatientPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    # Names that Django's admin templates (earlier in INSTALLED_APPS) do not use.
+    email_template_name = "registration/patient_password_reset_email.txt"
+    subject_template_name = "registration/patient_password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        org = organization(self.request)["org"]
+        self.extra_email_context = {
+            "service_name": getattr(org, "site_name", "") or "Cancer Care Guide",
+            "link_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.PatientSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PatientPasswordChangeForm
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@never_cache
+@login_required
+def home(request):
+    return render(request, "accounts/home.html", {"account_sections": sections.registered()})

@@ -1,0 +1,29 @@
+"""The one way to write the audit log: `record(actor, action, obj)`.
+
+Services call it inside the same transaction as the change they audit, so a write and its
+audit row land together or not at all.
+"""
+
+from .models import AuditEvent
+
+CREATE = "create"
+READ = "read"
+UPDATE = "update"
+DELETE = "delete"
+
+
+def record(actor, action, obj=None, *, object_type=None, object_id=None, patient=None, detail=""):
+    """Record that `actor` (a user, or None/anonymous) did `action` to `obj`."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id if object_id is not None else obj.pk
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=user.get_username() if user else "anonymous",
+        action=action,
+        object_type=object_type or "",
+        object_id=str(object_id or ""),
+        patient=patient,
+        detail=detail[:200],
+    )

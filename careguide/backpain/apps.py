@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackpainConfig(AppConfig):
+    name = "careguide.backpain"
+    label = "backpain"

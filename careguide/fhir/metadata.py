@@ -1,0 +1,54 @@
+"""GET /fhir/metadata: the CapabilityStatement (what this server does)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from .http import absolute, fhir_response, fhir_view
+
+RELEASED = "2026-11-21"
+
+
+def capability_statement(base: str) -> dict:
+    search_params = [
+        {"name": "url", "type": "uri", "documentation": "The questionnaire's canonical url."},
+        {"name": "version", "type": "token", "documentation": "The questionnaire's business version."},
+        {"name": "_id", "type": "token", "documentation": "The questionnaire's id on this server."},
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": RELEASED,
+        "publisher": getattr(settings, "WAGTAIL_SITE_NAME", "Cancer Care Guide"),
+        "kind": "instance",
+        "software": {"name": "Cancer Care Guide"},
+        "implementation": {"description": "Cancer Care Guide questionnaires", "url": base},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": "Questionnaires are read by anyone; creating one needs a staff account with "
+                "permission to add questionnaires. QuestionnaireResponses are created by signed-in people "
+                "(who become their subject) and read only by them.",
+                "security": {"description": "Session sign-in (cookies)."},
+                "resource": [
+                    {
+                        "type": "Questionnaire",
+                        "interaction": [{"code": "read"}, {"code": "search-type"}, {"code": "create"}],
+                        "searchParam": search_params,
+                    },
+                    {
+                        "type": "QuestionnaireResponse",
+                        "interaction": [{"code": "read"}, {"code": "create"}],
+                    },
+                ],
+            }
+        ],
+    }
+
+
+@fhir_view("GET", "HEAD")
+def metadata(request):
+    return fhir_response(capability_statement(absolute(request, reverse("fhir:metadata")).rsplit("/metadata", 1)[0]))

@@ -1,0 +1,79 @@
+"""QuestionnaireResponse: create (signed in; the person is its subject) and read (only
+its owner). A response is checked against the questionnaire its `questionnaire` names;
+every problem comes back as an OperationOutcome issue naming the item's linkId."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.urls import reverse
+
+from careguide.audit import service as audit
+from careguide.questionnaires import services
+from careguide.questionnaires.models import QuestionnaireResponse
+
+from .http import FhirError, absolute, fhir_response, fhir_view, read_body, require_signed_in
+from .outcome import from_engine_issue, operation_outcome
+from .validation import FhirIssue, FhirValidationError, validate
+
+SEGMENT = re.compile(r"\.?([A-Za-z_]+)((?:\[\d+\])*)")
+
+
+@fhir_view("POST")
+def questionnaire_response_type(request):
+    require_signed_in(request)
+    body = read_body(request)
+    try:
+        validate(body, "QuestionnaireResponse")
+    except FhirValidationError as exc:
+        raise FhirError.from_issues(400, [_name_link_id(body, i) for i in exc.issues]) from exc
+    reference = body.get("questionnaire")
+    if not reference:
+        raise FhirError.simple(400, "required", "Name the questionnaire this response answers.",
+                               "QuestionnaireResponse.questionnaire")
+    questionnaire = services.resolve_canonical(reference)
+    if questionnaire is None:
+        raise FhirError.simple(400, "not-found", f"The questionnaire {reference} is not known here.",
+                               "QuestionnaireResponse.questionnaire")
+    try:
+        record = services.submit_response(questionnaire, body, user=request.user, request=request)
+    except services.ResponseInvalid as exc:
+        raise FhirError(400, operation_outcome([from_engine_issue(i) for i in exc.issues])) from exc
+    location = absolute(request, reverse("fhir:questionnaire_response", args=[record.fhir_id]))
+    return fhir_response(record.resource, 201, {"Location": location, "ETag": 'W/"1"'})
+
+
+@fhir_view("GET", "HEAD")
+def questionnaire_response_read(request, resource_id: str):
+    not_found = FhirError.simple(404, "not-found", f"QuestionnaireResponse/{resource_id} is not known.")
+    try:
+        key = uuid.UUID(resource_id)
+    except ValueError:
+        raise not_found from None
+    visible = QuestionnaireResponse.objects.for_user(request.user) | QuestionnaireResponse.objects.for_session(
+        request
+    )
+    record = visible.filter(fhir_id=key).first()
+    if record is None:
+        raise not_found
+    audit.record(request.user, audit.READ, record, patient=record.subject)
+    version = (record.resource.get("meta") or {}).get("versionId", "1")
+    return fhir_response(record.resource, 200, {"ETag": f'W/"{version}"'})
+
+
+def _name_link_id(body: dict, issue: FhirIssue) -> FhirIssue:
+    """Add the linkId of the item an error sits in to its message."""
+    if not issue.expression:
+        return issue
+    node, link_id = body, None
+    path = issue.expression[0].split(".", 1)[1] if "." in issue.expression[0] else ""
+    for name, indexes in SEGMENT.findall(path):
+        node = node.get(name) if isinstance(node, dict) else None
+        for index in re.findall(r"\d+", indexes):
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+        if isinstance(node, dict) and isinstance(node.get("linkId"), str):
+            link_id = node["linkId"]
+    if link_id is None:
+        return issue
+    return FhirIssue(issue.severity, issue.code, f"{issue.diagnostics} (linkId {link_id})", issue.expression)

@@ -1,0 +1,18 @@
+"""FHIR R4 API: one module per interaction (ADR 0004)."""
+
+from django.urls import path
+
+from . import metadata, questionnaire, questionnaire_response, views
+
+app_name = "fhir"
+urlpatterns = [
+    path("metadata", metadata.metadata, name="metadata"),
+    path("Questionnaire", questionnaire.questionnaire_type, name="questionnaire_type"),
+    path("Questionnaire/<str:resource_id>", questionnaire.questionnaire_read, name="questionnaire"),
+    path("QuestionnaireResponse", questionnaire_response.questionnaire_response_type,
+         name="questionnaire_response_type"),
+    path("QuestionnaireResponse/<str:resource_id>", questionnaire_response.questionnaire_response_read,
+         name="questionnaire_response"),
+    path("<str:resource_type>", views.unknown, name="unknown_type"),
+    path("<str:resource_type>/<str:resource_id>", views.unknown, name="unknown_instance"),
+]

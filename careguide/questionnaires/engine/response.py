@@ -1,0 +1,128 @@
+"""A QuestionnaireResponse read as a tree of item instances, matched to the questionnaire.
+
+`walk(questionnaire, response)` visits every item of the questionnaire in every place it
+can occur (each instance of a repeating group), with the response node that answers it
+(if any) and whether its enableWhen holds there. Validation, calculation and the HTML
+forms all build on this one walk, so they agree on what is enabled and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .definition import Item, Questionnaire
+from .enablement import item_enabled
+from .values import value_of
+
+
+@dataclass(eq=False)
+class Node:
+    """One item instance in a response (the root stands for the response itself)."""
+
+    link_id: str | None
+    raw: dict
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[dict]:
+        answers = self.raw.get("answer", ()) or ()
+        return [a for a in answers if isinstance(a, dict)] if isinstance(answers, list) else []
+
+    @property
+    def values(self) -> list[tuple[str, object]]:
+        """(key, value) of each answer that has a value."""
+        found = []
+        for answer in self.answers:
+            typed = value_of(answer)
+            if typed is not None:
+                found.append(typed)
+        return found
+
+    def find(self, link_id: str) -> list[Node]:
+        """This node and its descendants that answer `link_id`."""
+        found = [self] if self.link_id == link_id else []
+        for child in self.children:
+            found.extend(child.find(link_id))
+        return found
+
+    def has_answers(self) -> bool:
+        return bool(self.values) or any(child.has_answers() for child in self.children)
+
+
+def read_response(resource: dict) -> Node:
+    root = Node(None, resource if isinstance(resource, dict) else {})
+    _read_children(root)
+    return root
+
+
+def _read_children(node: Node):
+    raw_items = list(_dicts(node.raw.get("item")))
+    for answer in node.answers:
+        raw_items.extend(_dicts(answer.get("item")))
+    for raw in raw_items:
+        link_id = raw.get("linkId")
+        child = Node(link_id if isinstance(link_id, str) else "", raw, node)
+        node.children.append(child)
+        _read_children(child)
+
+
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def anchor(link_id: str, indices: tuple[int, ...] = ()) -> str:
+    """The name of one item instance: its linkId, plus repeating-group instance numbers."""
+    return f"{link_id}@{'.'.join(str(i) for i in indices)}" if indices else link_id
+
+
+def fhirpath_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+@dataclass
+class Visit:
+    item: Item
+    node: Node | None  # None: no answer to this item here
+    enabled: bool
+    indices: tuple[int, ...]  # instance numbers of enclosing repeating groups (and this one)
+    anchor: str
+    expression: str
+    container: Node  # the node this item's answers belong in
+    duplicate: bool = False  # a second node for an item that does not repeat
+    parent: Visit | None = None  # the visit of the enclosing item instance
+
+
+def walk(questionnaire: Questionnaire, root: Node) -> Iterator[Visit]:
+    """Every item instance, in questionnaire order, with its enabled state."""
+    yield from _walk_items(questionnaire.items, root, [root], True, (), "QuestionnaireResponse", None)
+
+
+def _walk_items(items, container: Node, scope: list[Node], parent_enabled: bool, indices, path,
+                parent: Visit | None) -> Iterator[Visit]:
+    for item in items:
+        nodes = [n for n in container.children if n.link_id == item.link_id]
+        step = ".answer" if container.link_id is not None and _is_question_node(container, item) else ""
+        base = f"{path}{step}.item.where(linkId={fhirpath_string(item.link_id)})"
+        if not nodes:
+            enabled = parent_enabled and item_enabled(item, scope)
+            own = indices
+            visit = Visit(item, None, enabled, own, anchor(item.link_id, own), base, container, parent=parent)
+            yield visit
+            yield from _walk_items(item.children, Node(item.link_id, {}, container), scope, enabled, own, base, visit)
+            continue
+        for number, node in enumerate(nodes):
+            repeating_group = item.is_group and item.repeats
+            own = (*indices, number) if repeating_group else indices
+            expression = f"{base}[{number}]" if repeating_group or number else base
+            enabled = parent_enabled and item_enabled(item, [node, *scope])
+            visit = Visit(item, node, enabled, own, anchor(item.link_id, own), expression, container,
+                          duplicate=bool(number) and not repeating_group, parent=parent)
+            yield visit
+            yield from _walk_items(item.children, node, [node, *scope], enabled, own, expression, visit)
+
+
+def _is_question_node(container: Node, item: Item) -> bool:
+    parent = item.parent
+    return parent is not None and parent.is_question

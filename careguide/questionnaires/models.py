@@ -1,0 +1,100 @@
+"""Stored FHIR resources: questionnaires (reference data) and their responses (patient data).
+
+The JSON of each resource is kept exactly as it was accepted, so it round-trips through the
+API unchanged; the columns beside it are copies for lookups.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+# The session list of anonymous responses made in this browser (services.submit_response).
+SESSION_RESPONSES_KEY = "careguide_responses"
+
+
+class QuestionnaireQuerySet(models.QuerySet):
+    def current(self, url):
+        """The newest active version of the questionnaire with this canonical url."""
+        return self.filter(url=url, status="active").order_by("-created_at", "-pk").first()
+
+
+class Questionnaire(models.Model):
+    fhir_id = models.CharField("FHIR id", max_length=64, unique=True)
+    url = models.CharField("canonical url", max_length=255, blank=True, db_index=True)
+    version = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, default="active")
+    resource = models.JSONField()
+    version_id = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "fhir_id"]
+
+    def __str__(self):
+        return self.title or self.name or self.fhir_id
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The responses a user may see: their own. Care-team access arrives with roles."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(subject=user)
+
+    def for_session(self, source):
+        """Responses an anonymous visitor made in this browser session and not yet claimed.
+
+        `source` is a request, its session, or the list of response ids the session keeps
+        under SESSION_RESPONSES_KEY (session keys change at sign-in; the list survives).
+        """
+        session = getattr(source, "session", source)
+        ids = session.get(SESSION_RESPONSES_KEY, []) if hasattr(session, "get") else source
+        valid = []
+        for value in ids or ():
+            try:
+                valid.append(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        if not valid:
+            return self.none()
+        return self.filter(subject__isnull=True, fhir_id__in=valid)
+
+
+class QuestionnaireResponse(models.Model):
+    fhir_id = models.UUIDField("FHIR id", default=uuid.uuid4, unique=True, editable=False)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    # Copied at submission so a record keeps the version it answered even if the
+    # questionnaire is later replaced.
+    questionnaire_url = models.CharField(max_length=255, blank=True)
+    questionnaire_version = models.CharField(max_length=64, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="questionnaire_responses",
+    )
+    # Anonymous responses belong to the browser session that made them until sign-in.
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=32, default="completed")
+    # The result a tool derived from the answers, e.g. the gate's disposition.
+    outcome = models.CharField(max_length=32, blank=True)
+    resource = models.JSONField()
+    authored = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-authored", "-pk"]
+
+    def __str__(self):
+        return f"Response {self.fhir_id}"

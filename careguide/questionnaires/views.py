@@ -1,0 +1,252 @@
+"""Filling in a questionnaire in HTML, and seeing a stored response.
+
+`QuestionnaireFillView` is the reusable view: other apps subclass it and override
+`get_questionnaire()`, `template_name`, `compute_outcome()` and `get_success_url()`.
+A paged questionnaire (top-level groups with itemControl `page`) is filled one step at a
+time; the answers so far live in the session draft between steps, and the whole response
+is checked again before it is stored.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views import View
+
+from careguide.audit import service as audit
+
+from . import engine, services
+from .forms import QuestionnaireForm
+from .models import Questionnaire, QuestionnaireResponse
+from .presenters import response_sections, scores
+
+DRAFTS_SESSION_KEY = "careguide_questionnaire_drafts"
+
+
+def _private(response):
+    """Answers are health data: never cached by browsers or proxies."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+    return response
+
+
+class QuestionnaireFillView(View):
+    """Show a questionnaire as a form, check the answers, store a QuestionnaireResponse.
+
+    Hooks for subclasses:
+      get_questionnaire() -> Questionnaire         which questionnaire (default: by fhir_id in the URL)
+      template_name                                the full page (extends base.html, includes the form)
+      compute_outcome(parsed, response) -> str     e.g. a disposition, stored as response.outcome
+      get_success_url(response) -> str             where to go after storing
+      response_saved(response)                     anything else to do after storing
+      get_initial_response() -> dict | None        answers to start from
+    `?fragment=1` renders only the form (for a script that shows it in a dialog).
+    """
+
+    template_name = "questionnaires/fill.html"
+    fragment_template_name = "questionnaires/includes/form.html"
+
+    # --- hooks -------------------------------------------------------------------------------
+
+    def get_questionnaire(self) -> Questionnaire:
+        return get_object_or_404(Questionnaire, fhir_id=self.kwargs["fhir_id"])
+
+    def compute_outcome(self, parsed_questionnaire: engine.Questionnaire, response_resource: dict) -> str:
+        return ""
+
+    def get_success_url(self, response_model: QuestionnaireResponse) -> str:
+        return reverse("questionnaires:response", args=[response_model.fhir_id])
+
+    def response_saved(self, response_model: QuestionnaireResponse) -> None:
+        pass
+
+    def get_initial_response(self) -> dict | None:
+        return None
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"questionnaire": self.questionnaire, "definition": self.definition, **kwargs}
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def dispatch(self, request, *args, **kwargs):
+        self.questionnaire = self.get_questionnaire()
+        self.definition = services.parsed(self.questionnaire)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def fragment(self) -> bool:
+        return self.request.GET.get("fragment") == "1"
+
+    def draft_key(self) -> str:
+        return f"{self.questionnaire.fhir_id}:{self.questionnaire.version_id}"
+
+    def load_draft(self) -> dict:
+        drafts = self.request.session.get(DRAFTS_SESSION_KEY, {})
+        draft = drafts.get(self.draft_key())
+        if not isinstance(draft, dict) or not isinstance(draft.get("response"), dict):
+            from .forms import initial_response
+
+            start = self.get_initial_response() or initial_response(self.definition)
+            return {"response": start, "step": 0}
+        return draft
+
+    def save_draft(self, response: dict, step: int):
+        drafts = dict(self.request.session.get(DRAFTS_SESSION_KEY, {}))
+        drafts[self.draft_key()] = {"response": response, "step": step}
+        self.request.session[DRAFTS_SESSION_KEY] = drafts
+
+    def clear_draft(self):
+        drafts = dict(self.request.session.get(DRAFTS_SESSION_KEY, {}))
+        if drafts.pop(self.draft_key(), None) is not None:
+            self.request.session[DRAFTS_SESSION_KEY] = drafts
+
+    def _enabled_indexes(self, response: dict) -> list[int]:
+        return [s.index for s in engine.enabled_steps(self.definition, response)]
+
+    def _here(self) -> str:
+        return self.request.path + ("?fragment=1" if self.fragment else "")
+
+    def render_form(self, form: QuestionnaireForm, step_index: int = 0, response: dict | None = None, status=200):
+        enabled = self._enabled_indexes(response if response is not None else form.response())
+        if step_index not in enabled:
+            enabled = sorted({*enabled, step_index})
+        position = enabled.index(step_index)
+        paged = self.definition.is_paged
+        context = self.get_context_data(
+            form=form,
+            step=self.definition.steps[step_index] if paged else None,
+            step_index=step_index,
+            step_number=position + 1,
+            step_count=len(enabled),
+            paged=paged,
+            has_back=paged and position > 0,
+            submit_label="Continue" if paged and position < len(enabled) - 1 else "Submit",
+            form_action=self._here(),
+            fragment=self.fragment,
+        )
+        template = self.fragment_template_name if self.fragment else self.template_name
+        return _private(render(self.request, template, context, status=status))
+
+    def get(self, request, *args, **kwargs):
+        if self.definition.is_paged:
+            if request.GET.get("restart") == "1":
+                self.clear_draft()
+            draft = self.load_draft()
+            index = self._valid_step(draft.get("step", 0), draft["response"])
+            step = self.definition.steps[index]
+            form = QuestionnaireForm(self.definition, response=draft["response"], step=step)
+            return self.render_form(form, index, draft["response"])
+        form = QuestionnaireForm(self.definition, response=self.get_initial_response())
+        return self.render_form(form)
+
+    def _valid_step(self, index, response) -> int:
+        enabled = self._enabled_indexes(response)
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            index = 0
+        if index in enabled:
+            return index
+        earlier = [i for i in enabled if i <= index]
+        return earlier[-1] if earlier else (enabled[0] if enabled else 0)
+
+    def post(self, request, *args, **kwargs):
+        if not self.definition.is_paged:
+            form = QuestionnaireForm(self.definition, request.POST, response=self.get_initial_response())
+            if form.action in ("add", "remove") or not form.is_valid():
+                return self.render_form(form)
+            return self.store(form, form.response())
+        draft = self.load_draft()
+        index = self._valid_step(request.POST.get("_step", draft.get("step", 0)), draft["response"])
+        form = QuestionnaireForm(self.definition, request.POST, response=draft["response"],
+                                 step=self.definition.steps[index])
+        if form.action in ("add", "remove"):
+            self.save_draft(form.draft(), index)
+            return self.render_form(form, index)
+        enabled = self._enabled_indexes(form.response())
+        if form.action == "back":
+            earlier = [i for i in enabled if i < index]
+            self.save_draft(form.draft(), earlier[-1] if earlier else index)
+            return HttpResponseRedirect(self._here(), status=303)
+        if not form.is_valid():
+            return self.render_form(form, index)
+        later = [i for i in enabled if i > index]
+        if later:
+            self.save_draft(form.draft(), later[0])
+            return HttpResponseRedirect(self._here(), status=303)
+        # The last step: check the whole response before storing it.
+        response = form.response()
+        issues = [i for i in engine.validate_response(self.definition, {**response, "status": "completed"})
+                  if i.is_error and not self._is_calculated(i)]
+        if issues:
+            return self._show_first_step_with(issues, form.draft())
+        return self.store(form, response)
+
+    def _is_calculated(self, issue) -> bool:
+        item = self.definition.by_link_id.get(issue.link_id or "")
+        return item is not None and item.is_calculated
+
+    def _show_first_step_with(self, issues, draft_response):
+        for step in self.definition.steps:
+            link_ids = {i.link_id for i in step.items}
+            mine = [i for i in issues if self._top_link_id(i.link_id) in link_ids]
+            if mine:
+                self.save_draft(draft_response, step.index)
+                form = QuestionnaireForm(self.definition, response=draft_response, step=step)
+                form.add_errors(mine)
+                return self.render_form(form, step.index, draft_response)
+        form = QuestionnaireForm(self.definition, response=draft_response, step=self.definition.steps[0])
+        form.add_errors(issues)
+        return self.render_form(form, 0, draft_response)
+
+    def _top_link_id(self, link_id):
+        item = self.definition.by_link_id.get(link_id or "")
+        while item is not None and item.parent is not None:
+            item = item.parent
+        return item.link_id if item is not None else None
+
+    def store(self, form: QuestionnaireForm, response: dict):
+        response = {
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": services.canonical(self.questionnaire),
+            "status": "completed",
+            **{k: v for k, v in response.items() if k not in ("resourceType", "id", "status", "questionnaire")},
+        }
+        completed, _ = engine.calculate(self.definition, response)
+        outcome = self.compute_outcome(self.definition, completed)
+        try:
+            record = services.submit_response(self.questionnaire, response, user=self.request.user,
+                                              request=self.request, outcome=outcome or "")
+        except services.ResponseInvalid as exc:
+            form.add_errors(exc.issues)
+            if self.definition.is_paged:
+                return self._show_first_step_with(exc.issues, form.draft())
+            return self.render_form(form)
+        self.clear_draft()
+        self.response_saved(record)
+        return HttpResponseRedirect(self.get_success_url(record), status=303)
+
+
+class ResponseDetailView(View):
+    """A stored response, for the person who made it (signed in, or the same browser session)."""
+
+    template_name = "questionnaires/response_detail.html"
+
+    def get(self, request, response_id):
+        visible = QuestionnaireResponse.objects.for_user(request.user) | QuestionnaireResponse.objects.for_session(
+            request
+        )
+        record = visible.select_related("questionnaire").filter(fhir_id=response_id).first()
+        if record is None:
+            raise Http404("No such response")
+        audit.record(request.user, audit.READ, record, patient=record.subject)
+        definition = services.parsed(record.questionnaire)
+        context = {
+            "record": record,
+            "questionnaire": record.questionnaire,
+            "definition": definition,
+            "sections": response_sections(definition, record.resource),
+            "scores": scores(definition, record.resource),
+        }
+        return _private(render(request, self.template_name, context))

@@ -1,0 +1,360 @@
+"""Triage engines: answers in, a disposition with its reasons out. Pure Python, no Django.
+
+Each tool (back-pain today, side-effects next) offers the same small interface, ``Tool``:
+parse a raw input (from JSON or a form) into checked answers, then evaluate them into a
+``Result``. Yes/no gates such as the back-pain one are ``BooleanRuleSet`` files: versioned YAML
+with sources, loaded and validated once; a tool with numeric answers brings its own parser and
+rules but returns the same ``Result``. The registry of tools is ``careguide.triage.tools.TOOLS``.
+The back-pain gate's public entry points are at the end: ``evaluate_back_pain``, ``back_pain_rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Protocol
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a tool decided: the disposition, the ids of the rules behind it (most urgent first,
+    then any clearance that lowered it) and one plain-language sentence per reason."""
+
+    disposition: str
+    reasons: list[str]
+    rule_set_version: str
+    explanations: list[str]
+
+
+class InputError(ValueError):
+    """Answers a tool cannot evaluate. Each problem names its field, e.g. ``leg_weakness``."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+
+
+class RuleSetError(ValueError):
+    """A rule file that must not be used. Each problem names the file and the field."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__("\n".join(f"{self.path.name}: {where}: {message}" for where, message in problems))
+
+
+class Tool(Protocol):
+    """A triage tool as the evaluation command and the web views use it."""
+
+    name: str
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def dispositions(self) -> tuple[str, ...]:
+        """Most urgent first."""
+        ...
+
+    def parse_input(self, raw: object) -> Any:
+        """Check raw answers (e.g. the decoded JSON ``input``); raise ``InputError`` naming each bad field."""
+        ...
+
+    def evaluate(self, answers: Any) -> Result:
+        """Evaluate answers that ``parse_input`` accepted."""
+        ...
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A bad value as the person who wrote it would recognise it (JSON spelling)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unknown_field(name: object, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return "unknown field" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+# --- The rule-file schema ---------------------------------------------------------------------
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=600)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    id: Id
+    title: Text
+    publisher: Text
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("must start with https://")
+        return value
+
+
+class Labelled(_Strict):
+    """An input field or a disposition, with the words a person reads for it."""
+
+    id: Id
+    label: Text
+
+
+class Rule(_Strict):
+    """Matches when every ``all_of`` field is yes and, if ``any_of`` is given, one of those is."""
+
+    id: Id
+    disposition: Id
+    all_of: tuple[Id, ...] = ()
+    any_of: tuple[Id, ...] = ()
+    why: Text
+    source: Id
+
+    def matches(self, yes: frozenset[str]) -> bool:
+        return all(f in yes for f in self.all_of) and (not self.any_of or any(f in yes for f in self.any_of))
+
+
+class Clearance(_Strict):
+    """A yes to ``field`` turns ``lowers`` into ``to``; no other disposition is touched."""
+
+    id: Id
+    field: Id
+    lowers: Id
+    to: Id
+    why: Text
+    source: Id
+
+
+class BooleanRuleSet(_Strict):
+    """A yes/no gate: fields, dispositions (most urgent first, the last is the default), rules."""
+
+    id: Id
+    tool: Id
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")]
+    owner: Text
+    effective: dt.date
+    sources: tuple[Source, ...] = Field(min_length=1)
+    fields: tuple[Labelled, ...] = Field(min_length=1)
+    dispositions: tuple[Labelled, ...] = Field(min_length=2)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+    clearance: Clearance | None = None
+
+    @cached_property
+    def field_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields)
+
+    @cached_property
+    def disposition_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.dispositions)
+
+    @property
+    def default(self) -> str:
+        return self.dispositions[-1].id
+
+    def urgency(self, disposition: str) -> int:
+        """0 for the most urgent disposition; larger is less urgent."""
+        return self.disposition_ids.index(disposition)
+
+    def label(self, field_or_disposition: str) -> str:
+        for item in (*self.fields, *self.dispositions):
+            if item.id == field_or_disposition:
+                return item.label
+        raise KeyError(field_or_disposition)
+
+    def why(self, rule_id: str) -> str:
+        for rule in (*self.rules, self.clearance):
+            if rule is not None and rule.id == rule_id:
+                return rule.why
+        raise KeyError(rule_id)
+
+
+def _cross_check(rules: BooleanRuleSet) -> list[tuple[str, str]]:
+    """References between parts of the file, which pydantic cannot see one model at a time."""
+    problems: list[tuple[str, str]] = []
+
+    def unique(items, where):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append((f"{where}[{i}].id", f"'{item.id}' is used twice"))
+            seen.add(item.id)
+
+    unique(rules.sources, "sources")
+    unique(rules.fields, "fields")
+    unique(rules.dispositions, "dispositions")
+    unique([*rules.rules, *([rules.clearance] if rules.clearance else [])], "rules")
+
+    fields, sources = set(rules.field_ids), {s.id for s in rules.sources}
+    clearance_field = rules.clearance.field if rules.clearance else None
+    used: set[str] = set()
+    for i, rule in enumerate(rules.rules):
+        where = f"rules[{i}]"
+        if rule.disposition not in rules.disposition_ids:
+            problems.append((f"{where}.disposition", f"unknown disposition '{rule.disposition}'"))
+        elif rule.disposition == rules.default:
+            problems.append((f"{where}.disposition", f"'{rule.default}' is the default; a rule for it does nothing"))
+        if not rule.all_of and not rule.any_of:
+            problems.append((where, "needs all_of or any_of (a rule without a condition would always match)"))
+        for key in ("all_of", "any_of"):
+            for j, name in enumerate(getattr(rule, key)):
+                if name not in fields:
+                    problems.append((f"{where}.{key}[{j}]", f"'{name}': {unknown_field(name, fields)}"))
+                elif name == clearance_field:
+                    problems.append((f"{where}.{key}[{j}]", f"'{name}' is the clearance field; no rule may use it"))
+                used.add(name)
+        if rule.source not in sources:
+            problems.append((f"{where}.source", f"unknown source '{rule.source}'"))
+
+    if rules.clearance:
+        c = rules.clearance
+        if c.field not in fields:
+            problems.append(("clearance.field", f"'{c.field}': {unknown_field(c.field, fields)}"))
+        for key in ("lowers", "to"):
+            if getattr(c, key) not in rules.disposition_ids:
+                problems.append((f"clearance.{key}", f"unknown disposition '{getattr(c, key)}'"))
+        both_known = c.lowers in rules.disposition_ids and c.to in rules.disposition_ids
+        if both_known and rules.urgency(c.to) <= rules.urgency(c.lowers):
+            problems.append(("clearance.to", f"'{c.to}' must be less urgent than '{c.lowers}'"))
+        if c.source not in sources:
+            problems.append(("clearance.source", f"unknown source '{c.source}'"))
+        used.add(c.field)
+
+    for i, name in enumerate(rules.field_ids):
+        if name not in used:
+            problems.append((f"fields[{i}]", f"'{name}' is used by no rule"))
+    return problems
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def load_rule_set(path: Path | str) -> BooleanRuleSet:
+    """Read and validate a yes/no rule file; ``RuleSetError`` names the file and every bad field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleSetError(path, [("(file)", f"cannot be read: {exc}")]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise RuleSetError(path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+    if not isinstance(data, dict):
+        raise RuleSetError(path, [("(file)", "expected a mapping of fields at the top level")])
+    try:
+        rules = BooleanRuleSet.model_validate(data)
+    except ValidationError as exc:
+        raise RuleSetError(path, [(_loc(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+    problems = _cross_check(rules)
+    if problems:
+        raise RuleSetError(path, problems)
+    return rules
+
+
+# --- Evaluating a yes/no gate -----------------------------------------------------------------
+
+
+def parse_answers(rules: BooleanRuleSet, raw: object) -> dict[str, bool]:
+    """Every field of the gate as True/False (missing = False). Only real booleans are answers:
+    1, "yes" or null are refused, so a typo cannot quietly read as "no"."""
+    if not isinstance(raw, Mapping):
+        raise InputError([("(input)", f"must be an object of yes/no answers, got {show(raw)}")])
+    problems = []
+    for name, value in raw.items():
+        if name not in rules.field_ids:
+            problems.append((str(name), unknown_field(name, rules.field_ids)))
+        elif not isinstance(value, bool):
+            problems.append((name, f"must be true or false (a JSON boolean), got {show(value)}"))
+    if problems:
+        raise InputError(problems)
+    return {name: raw.get(name, False) for name in rules.field_ids}
+
+
+def evaluate_rules(rules: BooleanRuleSet, answers: Mapping[str, bool]) -> Result:
+    """The most urgent matching rule decides; clearance may then lower its one disposition.
+
+    ``answers`` must have passed ``parse_answers``. Rules only ever look for yes answers, so one
+    more yes can add a match but never remove one: the gate is monotone by construction."""
+    yes = frozenset(name for name, value in answers.items() if value)
+    matched = sorted((r for r in rules.rules if r.matches(yes)), key=lambda r: rules.urgency(r.disposition))
+    disposition = matched[0].disposition if matched else rules.default
+    applied: list[Rule | Clearance] = list(matched)
+    c = rules.clearance
+    if c is not None and c.field in yes and disposition == c.lowers:
+        disposition = c.to
+        applied.append(c)
+    return Result(
+        disposition=disposition,
+        reasons=[r.id for r in applied],
+        rule_set_version=rules.version,
+        explanations=[r.why for r in applied],
+    )
+
+
+class BooleanTool:
+    """A ``Tool`` whose rules are a yes/no rule file, read and validated on first use."""
+
+    def __init__(self, name: str, path: Path | str):
+        self.name = name
+        self.path = Path(path)
+
+    @cached_property
+    def rules(self) -> BooleanRuleSet:
+        rules = load_rule_set(self.path)
+        if rules.tool != self.name:
+            raise RuleSetError(self.path, [("tool", f"is '{rules.tool}', expected '{self.name}'")])
+        return rules
+
+    @property
+    def version(self) -> str:
+        return self.rules.version
+
+    @property
+    def dispositions(self) -> tuple[str, ...]:
+        return self.rules.disposition_ids
+
+    def parse_input(self, raw: object) -> dict[str, bool]:
+        return parse_answers(self.rules, raw)
+
+    def evaluate(self, answers: Mapping[str, bool]) -> Result:
+        return evaluate_rules(self.rules, answers)
+
+
+# --- The back-pain program's red-flag gate (rules/back_pain.yaml; clinical/back-pain-gate.md) --
+
+BACK_PAIN = BooleanTool("back-pain", RULES_DIR / "back_pain.yaml")
+
+
+def back_pain_rules() -> BooleanRuleSet:
+    """The gate's rule set, loaded and validated once: version, sources, field labels, `why` texts."""
+    return BACK_PAIN.rules
+
+
+def evaluate_back_pain(answers: Mapping[str, bool]) -> Result:
+    """Where a person with these answers should go. Missing answers count as no; an unknown
+    field or a value other than True/False raises ``InputError`` naming the field."""
+    return BACK_PAIN.evaluate(BACK_PAIN.parse_input(answers))

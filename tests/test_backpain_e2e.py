@@ -1,0 +1,145 @@
+"""The red-flag gate and the program in Chromium: with JavaScript (a dialog over the page,
+where the seeds show the questions) and without (ordinary pages), in every disposition,
+with axe-core on every gate and program page."""
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from support import axe_violations
+
+pytestmark = pytest.mark.browser
+
+STEP_LABELS = {  # what a person ticks at each step; "None of these" where nothing is given
+    "proceed": [[], [], [], [], []],
+    "see_doctor_first": [[], [], ["Feeling sick to your stomach (nausea) or throwing up (vomiting)"], [], []],
+    "urgent": [[], [], ["A fever: a temperature of 100.4°F (38°C) or higher, or feeling hot and shivery"], [], []],
+    "emergency": [[], ["Losing control of your bladder or bowels, even a little (leaks or accidents)"], [], [], []],
+}
+HEADINGS = {
+    "proceed": "You can start the back pain program",
+    "see_doctor_first": "Talk with your doctor before you start",
+    "urgent": "Contact a doctor today",
+    "emergency": "Get emergency help now",
+}
+
+
+def answer_step(scope, number, labels, check_axe_on=None):
+    expect(scope.locator(".q-progress")).to_have_text(f"Step {number} of 5")
+    if check_axe_on is not None:
+        assert axe_violations(check_axe_on) == []
+    if number == 2:  # the yes/no question about numbness between the legs
+        scope.get_by_label("No", exact=True).check()
+    for label in labels or ["None of these"]:
+        scope.get_by_label(label, exact=True).check()
+    scope.get_by_role("button", name=re.compile("^(Continue|Submit)$")).click()
+
+
+@pytest.mark.parametrize("disposition", list(STEP_LABELS))
+def test_gate_opens_as_a_dialog_on_the_seed_page_and_leads_to_the_right_page(server, browser, disposition):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server["base"] + "/conditions/bone-cancer/")
+    # The gate sits at the top of the page, before the article's own content, as in the seeds.
+    panel = page.locator(".gate-panel").first
+    expect(panel.get_by_role("heading")).to_have_text("Are you having back pain with any of the following?")
+    panel.get_by_role("link", name="Check if this program is right for you").click()
+    dialog = page.get_by_role("dialog", name="Back pain program: safety questions")
+    expect(dialog).to_be_visible()
+    assert page.url.endswith("/conditions/bone-cancer/")  # still on the page underneath
+    for number, labels in enumerate(STEP_LABELS[disposition], start=1):
+        answer_step(dialog, number, labels, check_axe_on=page if disposition == "proceed" else None)
+    page.wait_for_url(re.compile(r"/back-pain-program/check/result/"))
+    expect(page.locator("h1")).to_have_text(HEADINGS[disposition])
+    assert axe_violations(page) == []
+    if disposition == "emergency":
+        # The first thing in the page's main content says to call 911.
+        first = page.locator("main .gate-result > *").first
+        expect(first).to_contain_text("Call 911 or go to an emergency department now.")
+    context.close()
+
+
+@pytest.mark.parametrize("disposition", list(STEP_LABELS))
+def test_gate_works_as_plain_pages_without_javascript(server, browser, disposition):
+    context = browser.new_context()
+    # None of the site's scripts load, as for a browser with JavaScript off; the browser keeps
+    # JavaScript itself so that axe can check the pages.
+    context.route("**/*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(server["base"] + "/back-pain-program/")
+    assert page.evaluate("document.documentElement.className") == "no-js"
+    page.get_by_role("link", name="Check if this program is right for you").click()
+    expect(page).to_have_url(re.compile(r"/back-pain-program/check/"))
+    for number, labels in enumerate(STEP_LABELS[disposition], start=1):
+        answer_step(page, number, labels, check_axe_on=page if disposition == "see_doctor_first" else None)
+    expect(page).to_have_url(re.compile(r"/back-pain-program/check/result/"))
+    expect(page.locator("h1")).to_have_text(HEADINGS[disposition])
+    context.close()
+
+
+def test_a_missed_question_is_explained_in_the_dialog(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server["base"] + "/back-pain-program/")
+    page.get_by_role("link", name="Check if this program is right for you").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator(".q-progress")).to_have_text("Step 1 of 5")
+    dialog.get_by_role("button", name="Continue").click()
+    summary = dialog.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_a_patient_registers_is_cleared_by_their_doctor_and_follows_the_program(server, browser):
+    """see-your-doctor-first, then "my doctor has cleared me", then the program pages."""
+    context = browser.new_context()
+    page = context.new_page()
+    base = server["base"]
+    page.goto(base + "/back-pain-program/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Check if this program is right for you").click()
+    dialog = page.get_by_role("dialog")
+    for number, labels in enumerate(STEP_LABELS["see_doctor_first"], start=1):
+        answer_step(dialog, number, labels)
+    page.wait_for_url(re.compile(r"/check/result/"))
+    result_url = page.url
+    page.get_by_role("link", name="create an account").click()
+    page.get_by_label("Email address").fill(f"patient-{uuid.uuid4().hex[:8]}@example.org")
+    page.get_by_label("Create a password").fill("a long and careful password 42")
+    page.get_by_label("Enter the password again").fill("a long and careful password 42")
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(result_url)  # back to the result, now as the account's own
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator(".error-summary")).to_contain_text("Tick the box to confirm that your doctor has cleared you")
+    assert axe_violations(page) == []
+    page.get_by_label(re.compile("My doctor has checked the problems")).check()
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.get_by_role("button", name="Start the back pain program").click()
+    expect(page).to_have_url(re.compile(r"/back-pain-program/week/1/"))
+    assert axe_violations(page) == []
+    # The weekly check-in asks the gate again first; the cleared flag does not stop the program.
+    page.goto(base + "/back-pain-program/check-in/")
+    for number, labels in enumerate(STEP_LABELS["see_doctor_first"], start=1):
+        answer_step(page, number, labels, check_axe_on=page if number == 1 else None)
+    expect(page).to_have_url(re.compile(r"/back-pain-program/check-in/"))
+    assert axe_violations(page) == []
+    page.locator("input[name=pain][value='4']").check()
+    page.locator("input[name=limits][value='3']").check()
+    page.get_by_role("button", name=re.compile("Save|Send|Record|Submit")).click()
+    page.goto(base + "/back-pain-program/progress/")
+    expect(page.locator("table")).to_contain_text("4")
+    assert axe_violations(page) == []
+    page.goto(base + "/back-pain-program/")
+    assert axe_violations(page) == []
+    # A new red flag at the next check-in stops the program and shows the emergency page.
+    page.goto(base + "/back-pain-program/check-in/")
+    for number, labels in enumerate(STEP_LABELS["emergency"], start=1):
+        answer_step(page, number, labels)
+    expect(page.locator("h1")).to_have_text(HEADINGS["emergency"])
+    expect(page.locator("main")).to_contain_text("We have stopped your back pain program for now")
+    context.close()
