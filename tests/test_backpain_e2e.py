@@ -136,6 +136,16 @@ def test_a_patient_registers_is_cleared_by_their_doctor_and_follows_the_program(
     assert axe_violations(page) == []
     page.goto(base + "/back-pain-program/")
     assert axe_violations(page) == []
+    # Pause (asked first), then resume.
+    page.get_by_role("link", name="Pause the program").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Yes, pause my program").click()
+    expect(page.locator("main")).to_contain_text("Your program is paused")
+    page.goto(base + "/back-pain-program/check-in/")
+    assert axe_violations(page) == []
+    page.goto(base + "/back-pain-program/")
+    page.get_by_role("button", name="Resume the program").click()
+    assert axe_violations(page) == []
     # A new red flag at the next check-in stops the program and shows the emergency page.
     page.goto(base + "/back-pain-program/check-in/")
     for number, labels in enumerate(STEP_LABELS["emergency"], start=1):
