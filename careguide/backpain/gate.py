@@ -53,18 +53,19 @@ BOOLEAN_FIELDS = {"bladder-bowel.saddle": "saddle_numbness"}
 NONE_CODE = "none"
 
 
-def _walk(items: Iterable[Mapping]):
+def walk_items(items: Iterable[Mapping]):
+    """Every response item, nested ones included (under items and under answers)."""
     for item in items or ():
         yield item
-        yield from _walk(item.get("item", ()))
+        yield from walk_items(item.get("item", ()))
         for answer in item.get("answer", ()) or ():
-            yield from _walk(answer.get("item", ()))
+            yield from walk_items(answer.get("item", ()))
 
 
 def fields_from_response(resource: Mapping) -> dict[str, bool]:
     """The triage contract's input (every field, True or False) from a gate response."""
     fields = dict.fromkeys(FIELDS, False)
-    for item in _walk(resource.get("item", ())):
+    for item in walk_items(resource.get("item", ())):
         link_id = item.get("linkId")
         for answer in item.get("answer", ()) or ():
             if "valueCoding" in answer:
@@ -139,13 +140,14 @@ def record_clearance(user, response):
     """Record "my doctor has cleared me" for a see-doctor-first response of this user."""
     from .models import Clearance
 
-    result = evaluate(fields_from_response(response.resource))
+    fields = fields_from_response(response.resource)
+    result = evaluate(fields)
     if result.disposition != "see_doctor_first":
         raise ValueError("A doctor's clearance applies only to a see-your-doctor-first result.")
     clearance = Clearance.objects.create(
         user=user,
         gate_response=response,
-        flags=flags(fields_from_response(response.resource)),
+        flags=flags(fields),
         questionnaire_version=response.questionnaire_version,
         rule_set_version=result.rule_set_version,
     )

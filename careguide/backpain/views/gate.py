@@ -76,8 +76,7 @@ class GateView(QuestionnaireFillView):
         return super().get_context_data(purpose=self.purpose, **kwargs)
 
     def compute_outcome(self, parsed_questionnaire, response_resource) -> str:
-        self.result = gate.evaluate(gate.fields_from_response(response_resource), user=self.request.user)
-        return self.result.disposition
+        return gate.evaluate(gate.fields_from_response(response_resource), user=self.request.user).disposition
 
     def response_saved(self, response_model):
         self.passed = False
@@ -108,7 +107,7 @@ def _visible_response(request, response_id) -> QuestionnaireResponse:
 def _answer_labels(resource) -> list[str]:
     """What the person said yes to, in the words they saw."""
     labels = []
-    for item in gate._walk(resource.get("item", ())):
+    for item in gate.walk_items(resource.get("item", ())):
         for answer in item.get("answer", ()) or ():
             coding = answer.get("valueCoding")
             if coding and coding.get("code") != gate.NONE_CODE:
@@ -123,13 +122,12 @@ def _render_result(request, response, *, clearance_error="", status=200):
     raw = gate.evaluate(fields)  # without any clearance: the reasons behind the answers
     disposition = response.outcome or raw.disposition
     clearance = gate.covering_clearance(request.user, fields) if request.user.is_authenticated else None
-    reasons = [why for rule_id, why in zip(raw.reasons, raw.explanations, strict=True) if rule_id in _rule_ids()]
     context = {
         "response": response,
         "result": raw,
         "disposition": disposition,
         "heading": HEADINGS[disposition],
-        "reasons": reasons if disposition != "proceed" or clearance else [],
+        "reasons": list(raw.explanations) if disposition != "proceed" or clearance else [],
         "flag_labels": _answer_labels(response.resource),
         "clearance": clearance if disposition == "see_doctor_first" else None,
         "cleared": disposition == "proceed" and bool(raw.reasons),
@@ -140,10 +138,6 @@ def _render_result(request, response, *, clearance_error="", status=200):
     }
     audit.record(request.user, audit.READ, response, patient=response.subject)
     return _private(render(request, f"backpain/result_{disposition}.html", context, status=status))
-
-
-def _rule_ids() -> set[str]:
-    return {rule.id for rule in back_pain_rules().rules}
 
 
 def result(request, response_id):
