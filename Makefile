@@ -56,6 +56,10 @@ bench-deps: ## install wrk and nginx (Debian packages) for the benchmarks, where
 bench-pages: install bench-deps ## library pages: gunicorn (page cache on/off) beside nginx, with wrk; prints figures
 	PATH="/usr/sbin:$$PATH" $(VENV)/bin/python scripts/bench_pages.py
 
+.PHONY: bench-triage
+bench-triage: install ## side-effect rules: cases/s in-process, then API p50/p99 at 100 req/s from a second process
+	$(VENV)/bin/python scripts/bench_triage.py
+
 .PHONY: check-content
 check-content: install ## reading grade of every page and seed-fact coverage, from content/ alone
 	$(VENV)/bin/python -m careguide.library.content.check content --facts tests/data/seed_facts.yaml

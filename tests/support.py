@@ -27,13 +27,16 @@ def fetch(url: str):
         return err.code, err.read().decode(), dict(err.headers)
 
 
+E2E_NURSE_PASSWORD = "e2e-nurse-password-123"  # the demo nurse of the browser tests' server
+
+
 def start_server(tmp_path_factory):
     """scripts/serve (what `make run` runs) on a fresh data folder and a free port."""
     data_dir = tmp_path_factory.mktemp("careguide-data")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CAREGUIDE_"))}
     env.update(DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1", WORKERS="2",
-               CAREGUIDE_ADMIN_PASSWORD="e2e-admin-password-123")
+               CAREGUIDE_ADMIN_PASSWORD="e2e-admin-password-123", CAREGUIDE_NURSE_PASSWORD=E2E_NURSE_PASSWORD)
     if "DATABASE_URL" not in os.environ:
         env.pop("DATABASE_URL", None)
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed below

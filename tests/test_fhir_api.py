@@ -110,7 +110,8 @@ def test_capability_statement_describes_what_we_support(client, db):
     resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
     assert {i["code"] for i in resources["Questionnaire"]["interaction"]} == {"read", "search-type", "create"}
     assert {p["name"] for p in resources["Questionnaire"]["searchParam"]} == {"url", "version", "_id"}
-    assert {i["code"] for i in resources["QuestionnaireResponse"]["interaction"]} == {"read", "create"}
+    assert {i["code"] for i in resources["QuestionnaireResponse"]["interaction"]} == {"read", "search-type", "create"}
+    assert {p["name"] for p in resources["QuestionnaireResponse"]["searchParam"]} == {"_id", "questionnaire", "subject"}
 
 
 @pytest.mark.parametrize("path", ["/fhir/Patient", "/fhir/Patient/123", "/fhir/Observation"])

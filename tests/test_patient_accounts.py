@@ -5,9 +5,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from careguide.accounts import forms, services
 from careguide.accounts.models import ConsentRecord
@@ -15,6 +16,12 @@ from careguide.accounts.roles import PATIENTS, is_patient
 from careguide.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+
+def authenticate(**credentials):
+    """django-axes checks every sign-in against its request (ADR 0011), so give it one."""
+    return django_authenticate(RequestFactory().post("/account/sign-in/"), **credentials)
+
 
 PASSWORD = "a calm walk by the river 7"
 REGISTER = "/account/register/"

@@ -371,6 +371,9 @@ def test_paged_questionnaire_goes_step_by_step_and_keeps_answers(client, paged):
     assert soup.select_one(".q-progress").get_text(strip=True) == "Step 1 of 2"
     assert soup.select_one("#q-step-title").get_text(strip=True) == "About you"
     assert soup.select("legend") == []  # the step title is the heading, not repeated as a legend
+    ids = [tag["id"] for tag in soup.select("main [id]")]
+    assert len(ids) == len(set(ids)), "a question is drawn twice on the step"
+    assert len(soup.select("input[name=age]")) == 1
     assert soup.select_one("button[value=back]") is None
     # Continue without an answer: the error is on this step.
     soup = page(client.post(url, {"_step": "0", "age": ""}))

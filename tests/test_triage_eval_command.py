@@ -99,8 +99,18 @@ GOOD = '{"id": "ok", "tool": "back-pain", "input": {"leg_weakness": true}}'
      'line 2: input.saddle_numbness: must be true or false (a JSON boolean), got "yes"'),
     ('{"id": "x", "tool": "back-pain", "input": {"saddle_numbness": 1}}', "line 2: input.saddle_numbness: must be"),
     ('{"id": "x", "tool": "knee-pain", "input": {}}', 'line 2: tool: unknown tool "knee-pain"'),
-    ('{"id": "x", "tool": "side-effects", "input": {"symptoms": {"temperature_c": 38.2}}}',
-     "line 2: tool 'side-effects' is not available yet"),
+    ('{"id": "x", "tool": "side-effects", "input": {"symptoms": {"mouth": 7}}}',
+     "line 2: input.symptoms.mouth: must be a whole number from 0 to 4, got 7"),
+    ('{"id": "x", "tool": "side-effects", "input": {"symptoms": {"temperature_c": 60}}}',
+     "line 2: input.symptoms.temperature_c: must be from 30 to 45, got 60"),
+    ('{"id": "x", "tool": "side-effects", "input": {"symptoms": {"vomiting_per_24h": -2}}}',
+     "line 2: input.symptoms.vomiting_per_24h: must be 0 or more"),
+    ('{"id": "x", "tool": "side-effects", "input": {"context": {"ici": "yes"}}}',
+     'line 2: input.context.ici: must be true or false (a JSON boolean), got "yes"'),
+    ('{"id": "x", "tool": "side-effects", "input": {"symptoms": {"fever": true}}}',
+     "line 2: input.symptoms.fever: unknown field"),
+    ('{"id": "x", "tool": "side-effect", "input": {}}',
+     'line 2: tool: unknown tool "side-effect" (known: back-pain, side-effects)'),
     ('{"tool": "back-pain", "input": {}}', "line 2: id: missing"),
     ('{"id": "x", "tool": "back-pain", "input": {}, "expect": "proceed"}',
      "line 2: expect: unknown field (did you mean 'expected'?)"),
@@ -148,3 +158,25 @@ def test_the_installed_command_fails_on_a_bad_line_with_nothing_on_stdout(tmp_pa
     assert done.returncode != 0
     assert done.stdout == ""
     assert "line 2: input.fever: unknown field" in done.stderr
+
+
+def test_every_dev_case_of_both_tools_agrees_and_the_command_exits_0():
+    done = _careguide(str(CASES))
+    assert done.returncode == 0, done.stderr
+    results = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    cases = [json.loads(line) for line in CASES.read_text().splitlines() if line.strip()]
+    assert len(results) == len(cases) == 50
+    differ = {c["id"]: (c["expected"], results[c["id"]]["disposition"]) for c in cases
+              if results[c["id"]]["disposition"] != c["expected"]}
+    assert not differ
+    assert "expected given for 50: 50 agree, 0 differ" in done.stderr
+    assert "side-effects (rules 2026.11.1): emergency 3, red 14, amber 9, green 4" in done.stderr
+
+
+def test_side_effect_results_carry_the_rule_ids_most_urgent_first(tmp_path):
+    line = ('{"id": "se", "tool": "side-effects", "input": {"context": {"on_sact": true}, '
+            '"symptoms": {"nerve": 1, "pain": 2, "temperature_c": 36.8}}}')
+    out, err = run(write(tmp_path, line))
+    assert json.loads(out) == {"id": "se", "disposition": "red",
+                               "reasons": ["combined-two-ambers", "pain-moderate", "nerve-mild-tingling"]}
+    assert "side-effects (rules 2026.11.1): emergency 0, red 1, amber 0, green 0" in err

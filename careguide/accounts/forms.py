@@ -105,11 +105,15 @@ class RegistrationForm(PatientFormMixin, auth_forms.SetPasswordMixin, forms.Form
 
 
 class SignInForm(PatientFormMixin, auth_forms.AuthenticationForm):
+    """Patients sign in with their email address; care-team staff with the username an
+    administrator gave them. A text input (not type=email) so that a username is accepted."""
+
     username = forms.CharField(
         label="Email address",
         max_length=150,
         error_messages={"required": EMAIL_REQUIRED},
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email",
+                                      "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = password_field("Password", "current-password", PASSWORD_REQUIRED)
 
@@ -125,7 +129,9 @@ class SignInForm(PatientFormMixin, auth_forms.AuthenticationForm):
         self.style_fields()
 
     def clean_username(self):
-        return normalize_email(self.cleaned_data["username"])
+        value = self.cleaned_data["username"].strip()
+        # Email addresses compare without case; staff usernames are kept as they were given.
+        return normalize_email(value) if "@" in value else value
 
 
 class PatientPasswordResetForm(PatientFormMixin, auth_forms.PasswordResetForm):

@@ -4,6 +4,12 @@ Editors write and submit; clinical reviewers approve, which publishes the page a
 records the review (careguide.library.review.publish_reviewed). Editors cannot publish.
 Patients register on the public site and belong to the Patients group, which carries no
 permissions: a patient never reaches the admin.
+
+Care-team staff (nurses, oncologists) are members of a care team (careguide.careteam) with a
+role; the Nurses and Oncologists groups mirror those roles so that an administrator sees them
+on the Users screen. The groups carry no permissions: care-team staff work on the public site
+(/care-team/), not in the admin, and what patient data they see follows from their team
+memberships alone (careguide.careteam.scoping), never from a group.
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflo
 EDITORS = "Editors"
 REVIEWERS = "Clinical reviewers"
 PATIENTS = "Patients"
+NURSES = "Nurses"
+ONCOLOGISTS = "Oncologists"
+# Membership.role -> the group that mirrors it.
+CARE_TEAM_GROUPS = {"nurse": NURSES, "oncologist": ONCOLOGISTS}
 WORKFLOW_NAME = "Clinical review"
 TASK_NAME = "Clinical reviewer approval"
 
@@ -34,6 +44,8 @@ def ensure_roles() -> tuple[Group, Group]:
 
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
+    for name in CARE_TEAM_GROUPS.values():
+        Group.objects.get_or_create(name=name)
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     for group in (editors, reviewers):
         group.permissions.add(admin_access)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from careguide.audit import service as audit
+from careguide.careteam import services as careteam_services
 
 from .models import ConsentRecord
 from .roles import patients_group
@@ -25,4 +26,6 @@ def register_patient(*, email: str, password: str, first_name: str, consent_word
     )
     audit.record(user, audit.CREATE, user, patient=user, detail="patient registered")
     audit.record(user, audit.CREATE, consent, patient=user, detail=f"consent given: {consent.purpose}")
+    # No team unless the deployment names a default one (CAREGUIDE_DEFAULT_CARE_TEAM, ADR 0011).
+    careteam_services.assign_default_team(user)
     return user

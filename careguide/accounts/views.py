@@ -1,21 +1,25 @@
 """Patient accounts on the public site: Django's auth views with our forms and templates.
 
-Staff sign in at /admin/login/ (Wagtail). Every page here that shows a form or a person's
+Care-team staff sign in here too; editors, reviewers and administrators at /admin/login/
+(Wagtail). Every page here that shows a form or a person's
 details is marked never_cache, so neither browsers nor the anonymous page cache
 (core/pagecache.py) keep it.
 """
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
+from careguide.careteam.scoping import is_care_team
 from careguide.core.context_processors import organization
 
 from . import forms, sections, services
@@ -51,9 +55,39 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
+def landing_url(user) -> str:
+    """Where a person goes after signing in when no page asked for them: care-team staff to
+    the care-team queue, everyone else to their account page."""
+    if is_care_team(user):
+        try:
+            return reverse("alerts:queue")
+        except NoReverseMatch:  # the queue's URL is not routed (yet): the account page will do
+            pass
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def may_open(user, url: str) -> bool:
+    """A `next` address into the admin is followed only for people who may use the admin,
+    so a patient is never sent there (the admin would only show them its sign-in page)."""
+    if urlsplit(url).path.startswith(reverse("wagtailadmin_home")):
+        return user.has_perm("wagtailadmin.access_admin")
+    return True
+
+
 class SignInView(auth_views.LoginView):
+    """Sign-in for patients (email address) and care-team staff (username). Editors,
+    reviewers and administrators may use it too; they sign in to the admin at /admin/login/.
+    django-axes counts failures here (settings AXES_*) and shows accounts/locked_out.html."""
+
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
+
+    def get_success_url(self):
+        user = self.request.user
+        next_url = self.get_redirect_url()
+        if next_url and may_open(user, next_url):
+            return next_url
+        return landing_url(user)
 
 
 class SignOutView(auth_views.LogoutView):

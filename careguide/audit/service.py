@@ -12,15 +12,20 @@ UPDATE = "update"
 DELETE = "delete"
 
 
-def record(actor, action, obj=None, *, object_type=None, object_id=None, patient=None, detail=""):
-    """Record that `actor` (a user, or None/anonymous) did `action` to `obj`."""
+def record(actor, action, obj=None, *, object_type=None, object_id=None, patient=None, detail="",
+           system=""):
+    """Record that `actor` (a user, or None/anonymous) did `action` to `obj`.
+
+    `system` names a command or setting acting on nobody's behalf (e.g. "setup-demo-accounts"),
+    so the log does not call it "anonymous".
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id if object_id is not None else obj.pk
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=user.get_username() if user else "anonymous",
+        actor_label=user.get_username() if user else (f"system: {system}" if system else "anonymous"),
         action=action,
         object_type=object_type or "",
         object_id=str(object_id or ""),

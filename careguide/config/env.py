@@ -42,6 +42,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float | None) -> float | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 37.5, not {value!r}.") from None
+
+
 def env_list(name: str, default=_REQUIRED) -> list[str]:
     value = os.environ.get(name)
     if value is None or not value.strip():

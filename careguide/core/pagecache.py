@@ -24,6 +24,10 @@ SKIP_PREFIXES = (
     "/back-pain-program/",
     "/questionnaires/",
     "/fhir/",
+    "/api/",
+    "/side-effect-check/",
+    "/diary/",
+    "/care-team/",
 )
 DROP_HEADERS = {"set-cookie", "vary"}
 

@@ -32,6 +32,21 @@ TOOLS = {
             ),
             url_name="backpain:entry",
         ),
+        Tool(
+            key="side-effect-check",
+            title="Side effect check: should I call?",
+            description=(
+                "Answer questions about how you feel now. We tell you if you should call 911, "
+                "call your care team now or within a day, or look after yourself at home."
+            ),
+            url_name="sideeffects:check",
+        ),
+        Tool(
+            key="symptom-diary",
+            title="Symptom diary",
+            description="Note your symptoms each day, see how they change, and print a summary for your next visit.",
+            url_name="diary:home",
+        ),
     ]
 }
 

@@ -31,7 +31,7 @@ def capability_statement(base: str) -> dict:
                 "mode": "server",
                 "documentation": "Questionnaires are read by anyone; creating one needs a staff account with "
                 "permission to add questionnaires. QuestionnaireResponses are created by signed-in people "
-                "(who become their subject) and read only by them.",
+                "(who become their subject) and read and searched by them and by their care team.",
                 "security": {"description": "Session sign-in (cookies)."},
                 "resource": [
                     {
@@ -41,7 +41,13 @@ def capability_statement(base: str) -> dict:
                     },
                     {
                         "type": "QuestionnaireResponse",
-                        "interaction": [{"code": "read"}, {"code": "create"}],
+                        "interaction": [{"code": "read"}, {"code": "search-type"}, {"code": "create"}],
+                        "searchParam": [
+                            {"name": "_id", "type": "token"},
+                            {"name": "questionnaire", "type": "reference"},
+                            {"name": "subject", "type": "reference",
+                             "documentation": "subject:identifier=<username> (own or the care team's patients)"},
+                        ],
                     },
                 ],
             }

@@ -1,6 +1,11 @@
-"""QuestionnaireResponse: create (signed in; the person is its subject) and read (only
-its owner). A response is checked against the questionnaire its `questionnaire` names;
-every problem comes back as an OperationOutcome issue naming the item's linkId."""
+"""QuestionnaireResponse: create (signed in; the person is its subject), read and search.
+
+Read and search see what careguide.careteam.scoping lets the signed-in person see: their own
+responses, and a care-team member those of their team's patients; anyone else gets the
+same 404 (or an empty search) as for an id that does not exist. Every response read is
+audited with its patient. A response is checked against the questionnaire its
+`questionnaire` names; every problem comes back as an OperationOutcome issue naming the
+item's linkId."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import uuid
 from django.urls import reverse
 
 from careguide.audit import service as audit
+from careguide.careteam.scoping import scope
 from careguide.questionnaires import services
 from careguide.questionnaires.models import QuestionnaireResponse
 
@@ -17,11 +23,14 @@ from .http import FhirError, absolute, fhir_response, fhir_view, read_body, requ
 from .outcome import from_engine_issue, operation_outcome
 from .validation import FhirIssue, FhirValidationError, validate
 
+MAX_RESULTS = 100  # one page; a search narrowed by subject or questionnaire fits in it
 SEGMENT = re.compile(r"\.?([A-Za-z_]+)((?:\[\d+\])*)")
 
 
-@fhir_view("POST")
+@fhir_view("GET", "HEAD", "POST")
 def questionnaire_response_type(request):
+    if request.method in ("GET", "HEAD"):
+        return search(request)
     require_signed_in(request)
     body = read_body(request)
     try:
@@ -51,15 +60,65 @@ def questionnaire_response_read(request, resource_id: str):
         key = uuid.UUID(resource_id)
     except ValueError:
         raise not_found from None
-    visible = QuestionnaireResponse.objects.for_user(request.user) | QuestionnaireResponse.objects.for_session(
-        request
-    )
-    record = visible.filter(fhir_id=key).first()
+    record = _visible(request).filter(fhir_id=key).first()
     if record is None:
         raise not_found
-    audit.record(request.user, audit.READ, record, patient=record.subject)
+    _audit_read(request, record)
     version = (record.resource.get("meta") or {}).get("versionId", "1")
     return fhir_response(record.resource, 200, {"ETag": f'W/"{version}"'})
+
+
+def _visible(request):
+    """The responses this request may see: by care-team scoping, plus an anonymous visitor's
+    own answers from this browser session (not yet claimed by an account)."""
+    scoped = scope(QuestionnaireResponse.objects.all(), request.user, patient_field="subject")
+    return scoped | QuestionnaireResponse.objects.for_session(request)
+
+
+def _audit_read(request, record):
+    by_care_team = record.subject_id is not None and record.subject_id != request.user.pk
+    audit.record(request.user, audit.READ, record, patient=record.subject,
+                 detail="read by care team" if by_care_team else "")
+
+
+def search(request):
+    """GET /fhir/QuestionnaireResponse?_id=&questionnaire=&subject:identifier=system|value
+
+    Only signed-in people search; the results are always within what they may see, so a
+    search for someone else's id or subject answers an empty Bundle.
+    """
+    require_signed_in(request)
+    found = _visible(request).select_related("subject").order_by("-authored", "-pk")
+    if (value := request.GET.get("_id")) is not None:
+        try:
+            found = found.filter(fhir_id=uuid.UUID(value))
+        except ValueError:
+            found = found.none()
+    if (value := request.GET.get("questionnaire")) is not None:
+        url, _, version = value.partition("|")
+        found = found.filter(questionnaire_url=url, **({"questionnaire_version": version} if version else {}))
+    if (value := request.GET.get("subject:identifier")) is not None:
+        system, bar, user_id = value.rpartition("|")
+        if (bar and system not in ("", services.USER_IDENTIFIER_SYSTEM)) or not user_id.isdigit():
+            found = found.none()
+        else:
+            found = found.filter(subject_id=int(user_id))
+    total = found.count()
+    records = list(found[:MAX_RESULTS])
+    for record in records:
+        _audit_read(request, record)
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": [{"relation": "self", "url": request.build_absolute_uri()}],
+        "entry": [
+            {"fullUrl": absolute(request, reverse("fhir:questionnaire_response", args=[r.fhir_id])),
+             "resource": r.resource, "search": {"mode": "match"}}
+            for r in records
+        ],
+    }
+    return fhir_response(bundle)
 
 
 def _name_link_id(body: dict, issue: FhirIssue) -> FhirIssue:

@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views import View
 
 from careguide.audit import service as audit
+from careguide.careteam.scoping import scope
 
 from . import engine, services
 from .forms import QuestionnaireForm
@@ -229,21 +230,27 @@ class QuestionnaireFillView(View):
 
 
 class ResponseDetailView(View):
-    """A stored response, for the person who made it (signed in, or the same browser session)."""
+    """A stored response, for the person who made it (signed in, or the same browser session)
+    and for the members of their care teams (careguide.careteam.scoping). Anyone else, admins
+    included, gets the same 404 as for an id that does not exist."""
 
     template_name = "questionnaires/response_detail.html"
 
     def get(self, request, response_id):
-        visible = QuestionnaireResponse.objects.for_user(request.user) | QuestionnaireResponse.objects.for_session(
-            request
+        visible = scope(QuestionnaireResponse.objects.all(), request.user, patient_field="subject") | (
+            QuestionnaireResponse.objects.for_session(request)
         )
-        record = visible.select_related("questionnaire").filter(fhir_id=response_id).first()
+        record = visible.select_related("questionnaire", "subject").filter(fhir_id=response_id).first()
         if record is None:
             raise Http404("No such response")
-        audit.record(request.user, audit.READ, record, patient=record.subject)
+        read_by_care_team = record.subject_id is not None and record.subject_id != request.user.pk
+        audit.record(request.user, audit.READ, record, patient=record.subject,
+                     detail="read by care team" if read_by_care_team else "")
         definition = services.parsed(record.questionnaire)
         context = {
             "record": record,
+            # A care-team member reads someone else's answers: the page can say whose.
+            "read_by_care_team": read_by_care_team,
             "questionnaire": record.questionnaire,
             "definition": definition,
             "sections": response_sections(definition, record.resource),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from careguide.triage.engine import InputError, Result, show, unknown_field
-from careguide.triage.tools import PLANNED_TOOLS, TOOLS
+from careguide.triage.tools import TOOLS
 
 CASE_FIELDS = ("id", "tool", "input", "expected", "note")
 
@@ -52,7 +52,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _decode(text: str) -> object:
+def decode_json(text: str) -> object:
     # Python's json accepts NaN/Infinity and keeps the last of two equal keys; both would let a
     # malformed case through, so they are refused here.
     return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
@@ -61,7 +61,7 @@ def _decode(text: str) -> object:
 def parse_case(line: int, text: str) -> Case:
     """One case line as a ``Case`` ready to evaluate, or ``CaseError`` listing every problem."""
     try:
-        data = _decode(text)
+        data = decode_json(text)
     except json.JSONDecodeError as exc:
         raise CaseError(line, [f"not valid JSON: {exc.msg} (column {exc.colno})"]) from exc
     except ValueError as exc:
@@ -85,11 +85,8 @@ def parse_case(line: int, text: str) -> Case:
         problems.append(f"tool: must be a string, got {show(tool_name)}")
     elif tool_name in TOOLS:
         tool = TOOLS[tool_name]
-    elif tool_name in PLANNED_TOOLS:
-        problems.append(f"tool '{tool_name}' is not available yet")
     else:
-        known = ", ".join(sorted({*TOOLS, *PLANNED_TOOLS}))
-        problems.append(f"tool: unknown tool {show(tool_name)} (known: {known})")
+        problems.append(f"tool: unknown tool {show(tool_name)} (known: {', '.join(sorted(TOOLS))})")
 
     answers = None
     if "input" not in data:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -26,14 +26,27 @@ RULES_DIR = Path(__file__).parent / "rules"
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One symptom's own level before combining (side-effects tool): e.g. ``mouth`` at ``amber``
+    by rule ``mouth-painful-eating``. The result page gives advice per finding."""
+
+    symptom: str
+    level: str
+    rule: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Result:
     """What a tool decided: the disposition, the ids of the rules behind it (most urgent first,
-    then any clearance that lowered it) and one plain-language sentence per reason."""
+    then any clearance that lowered it) and one plain-language sentence per reason.
+    ``findings`` (side-effects tool only) lists every symptom that was reported, with its level."""
 
     disposition: str
     reasons: list[str]
     rule_set_version: str
     explanations: list[str]
+    findings: tuple[Finding, ...] = ()
 
 
 class InputError(ValueError):
@@ -245,6 +258,9 @@ def _cross_check(rules: BooleanRuleSet) -> list[tuple[str, str]]:
     return problems
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 def _loc(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -252,9 +268,9 @@ def _loc(loc: tuple) -> str:
     return out or "(file)"
 
 
-def load_rule_set(path: Path | str) -> BooleanRuleSet:
-    """Read and validate a yes/no rule file; ``RuleSetError`` names the file and every bad field."""
-    path = Path(path)
+def read_rule_file(path: Path, model: type[M]) -> M:
+    """A rule file's YAML validated by ``model``; ``RuleSetError`` names the file and every bad
+    field. Shared by every tool's loader, so all rule files fail the same, readable way."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -266,9 +282,15 @@ def load_rule_set(path: Path | str) -> BooleanRuleSet:
     if not isinstance(data, dict):
         raise RuleSetError(path, [("(file)", "expected a mapping of fields at the top level")])
     try:
-        rules = BooleanRuleSet.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise RuleSetError(path, [(_loc(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+
+
+def load_rule_set(path: Path | str) -> BooleanRuleSet:
+    """Read and validate a yes/no rule file; ``RuleSetError`` names the file and every bad field."""
+    path = Path(path)
+    rules = read_rule_file(path, BooleanRuleSet)
     problems = _cross_check(rules)
     if problems:
         raise RuleSetError(path, problems)

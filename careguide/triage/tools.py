@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from careguide.triage.engine import BACK_PAIN, Tool
+from careguide.triage.side_effects import SIDE_EFFECTS
 
-TOOLS: dict[str, Tool] = {"back-pain": BACK_PAIN}
-
-# Named by the contract but not built yet: cases for them are refused with a clear message
-# rather than reported as an unknown tool. Remove a name here when it joins TOOLS.
-PLANNED_TOOLS: frozenset[str] = frozenset({"side-effects"})
+# Every tool the contract names. The evaluation command uses the rule files' own thresholds;
+# a deployment's overrides (careguide.triage.deployment) apply to the web pages and the API only.
+TOOLS: dict[str, Tool] = {"back-pain": BACK_PAIN, "side-effects": SIDE_EFFECTS}

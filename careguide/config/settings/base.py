@@ -1,10 +1,11 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from careguide.config.env import env_int, env_str
+from careguide.config.env import env_float, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "careguide"
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Sign-in lockout after repeated failures (ADR 0011).
+    "axes",
     # Ours come last so that our Wagtail hooks (e.g. the cached page-link handler)
     # override Wagtail's defaults. Our templates win anyway: they are in TEMPLATES DIRS.
     "careguide.core",
@@ -43,8 +46,12 @@ INSTALLED_APPS = [
     "careguide.audit",
     "careguide.questionnaires",
     "careguide.fhir",
+    "careguide.careteam",
     "careguide.triage",
     "careguide.backpain",
+    "careguide.sideeffects",
+    "careguide.diary",
+    "careguide.alerts",
     "careguide.search",
 ]
 
@@ -60,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Ends idle staff sessions and any session older than SESSION_COOKIE_AGE (ADR 0011).
+    "careguide.accounts.middleware.SessionLimitsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "careguide.config.urls"
@@ -112,13 +123,57 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Patients sign in on the public site; staff use /admin/login/ (Wagtail).
+# Patients and care-team staff sign in on the public site (/account/sign-in/); editors,
+# reviewers and administrators at /admin/login/ (Wagtail). Care-team staff land on the
+# care-team queue after sign-in (accounts/views.py).
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "/"
-# Sessions end after 8 hours, or when the browser closes (shared and family devices).
+# Sessions end after 8 hours at most (counted from sign-in, see accounts/middleware.py), or
+# when the browser closes (shared and family devices).
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff (administrators, admin users and care-team members) are signed out after this many
+# idle minutes: they see other people's data, often on shared ward computers. 0 turns it off.
+CAREGUIDE_STAFF_IDLE_MINUTES = env_int("CAREGUIDE_STAFF_IDLE_MINUTES", 30)
+
+# django-axes checks every sign-in first (ADR 0011); ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failed sign-ins for the same username from the same address lock that pair out for
+# 15 minutes, on /account/sign-in/ and /admin/login/ alike. Counting by username and
+# address together means nobody can lock a nurse out of her account from elsewhere, and
+# colleagues behind one hospital address do not lock each other out.
+AXES_FAILURE_LIMIT = env_int("CAREGUIDE_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CAREGUIDE_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Email addresses are compared without case, as the sign-in form does.
+AXES_USERNAME_CALLABLE = "careguide.accounts.lockout.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "careguide.accounts.lockout.lockout_response"
+# A correct password clears the count; a guess during the lockout starts the 15 minutes again.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# Only failures are kept (username, address, time); no log of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# When set, patients who register are placed in the care team of this name, so that their
+# red results reach someone (the demo sets it). Unset: an administrator assigns each patient.
+CAREGUIDE_DEFAULT_CARE_TEAM = env_str("CAREGUIDE_DEFAULT_CARE_TEAM", "")
+
+# Side-effect triage thresholds this deployment's clinical team signed off, overriding the rule
+# file's (careguide/triage/rules/side_effects.yaml; ADR 0012). Only the fever limit for people on
+# treatment is adjustable, within 37.0-38.5 °C; the check refuses to start outside that range.
+TRIAGE_SIDE_EFFECT_PARAMETERS = (
+    {"fever_c": _fever} if (_fever := env_float("CAREGUIDE_FEVER_THRESHOLD_C", None)) is not None else {}
+)
+
+# How care teams hear about new alerts (careguide/alerts/notify.py; ADR 0014): by default an
+# email to each member with a link to the queue and no health data.
+CAREGUIDE_NOTIFIER = env_str("CAREGUIDE_NOTIFIER", "careguide.alerts.notify.EmailNotifier")
+
 # A password reset link works for one hour, and stops working once the password changes.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 

@@ -20,6 +20,10 @@ SECURE_HSTS_SECONDS = env_int("CAREGUIDE_HSTS_SECONDS", 31536000) if HTTPS else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 if env_bool("CAREGUIDE_BEHIND_PROXY", HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Sign-in lockout counts failures per client address: behind the proxy that is the
+    # address the proxy appends to X-Forwarded-For, not the proxy's own.
+    AXES_IPWARE_PROXY_COUNT = env_int("CAREGUIDE_PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # The console backend prints emails (password-reset links) to the server log: right for
 # `make run` on one machine, wrong for a real deployment, which sets SMTP (deploy.md).

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareteamConfig(AppConfig):
+    name = "careguide.careteam"
+    label = "careteam"

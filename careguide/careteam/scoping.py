@@ -1,0 +1,58 @@
+"""The one place that decides whose patient data a user may see.
+
+- A patient sees only their own data.
+- A care-team member (nurse, oncologist) sees the data of the patients of their teams.
+- Nobody else (editors, reviewers, anonymous visitors) sees any patient's data through these
+  helpers. Superusers administer accounts; they are not a care team and get no clinical view.
+
+Views use ``scope(queryset, user)`` on any model with a ``patient`` (or other named) user
+field, so a changed id in a URL finds nothing rather than someone else's record.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from .models import CareTeam
+
+
+def is_care_team(user) -> bool:
+    """True for a signed-in, active member of at least one care team."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.care_team_memberships.exists()
+
+
+def patients_visible_to(user) -> QuerySet:
+    """The patients (users) whose health data ``user`` may see: themselves if a patient, the
+    patients of their teams if care-team staff, nobody otherwise."""
+    User = get_user_model()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return User.objects.none()
+    team_patients = User.objects.filter(care_team_links__team__memberships__user=user)
+    return (User.objects.filter(pk=user.pk) | team_patients).distinct()
+
+
+def can_see_patient(user, patient) -> bool:
+    patient_id = getattr(patient, "pk", patient)
+    return patients_visible_to(user).filter(pk=patient_id).exists()
+
+
+def scope(queryset: QuerySet, user, patient_field: str = "patient") -> QuerySet:
+    """``queryset`` narrowed to the rows whose ``patient_field`` is a patient ``user`` may see."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    return queryset.filter(**{f"{patient_field}__in": patients_visible_to(user).values("pk")})
+
+
+def teams_for_patient(patient) -> QuerySet:
+    return CareTeam.objects.filter(patient_links__patient=patient)
+
+
+def team_members_for_patient(patient) -> QuerySet:
+    """The staff who should hear about this patient's alerts."""
+    User = get_user_model()
+    return User.objects.filter(
+        care_team_memberships__team__patient_links__patient=patient, is_active=True
+    ).distinct()

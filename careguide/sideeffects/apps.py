@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SideeffectsConfig(AppConfig):
+    name = "careguide.sideeffects"
+    label = "sideeffects"
+
+    def ready(self):
+        from careguide.accounts.sections import register_section
+
+        register_section("sideeffects/includes/account_section.html")

@@ -1,0 +1,101 @@
+"""JSON API: POST /api/triage/side-effects and POST /api/triage/back-pain.
+
+The body is the contract's ``input`` object (clinical/triage-contract.md); the answer is
+{"disposition", "reasons", "explanations", "rule_set_version"} (plus "findings" for side
+effects). Stateless: nothing is stored or logged (the access log has the path only), no
+sign-in. CSRF-exempt because only an application/json body is accepted, which a cross-site
+form cannot send. Every refusal is JSON: {"errors": [{"field", "message"}]}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+
+from careguide.triage.contract import decode_json
+from careguide.triage.deployment import side_effects_tool
+from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
+
+MAX_BODY_BYTES = 64 * 1024  # a full answer set is under 1 KB
+
+
+def _json(data: dict, status: int = 200) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), status=status,
+                            content_type="application/json; charset=utf-8")
+    # Answers and results are health data: never kept by browsers or proxies.
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response
+
+
+def _errors(status: int, problems: list[tuple[str, str]]) -> HttpResponse:
+    return _json({"errors": [{"field": field, "message": message} for field, message in problems]}, status)
+
+
+def _read_input(request: HttpRequest) -> object | HttpResponse:
+    """The decoded JSON body, or the error response that refuses it."""
+    if request.content_type != "application/json":
+        sent = request.content_type or "nothing"
+        return _errors(415, [("(body)", f"send the answers as application/json, not {sent}")])
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _errors(400, [("(body)", "the Content-Length header is not a number")])
+    if declared > MAX_BODY_BYTES:
+        return _errors(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return _errors(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
+    try:
+        return decode_json(body.decode(request.encoding or "utf-8"))
+    except (UnicodeDecodeError, LookupError):
+        return _errors(400, [("(body)", "the body is not UTF-8 text")])
+    except json.JSONDecodeError as exc:
+        return _errors(400, [("(body)", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")])
+    except ValueError as exc:
+        return _errors(400, [("(body)", f"not valid JSON: {exc}")])
+    except RecursionError:
+        return _errors(400, [("(body)", "not valid JSON: nested too deeply")])
+
+
+def _answer(result: Result) -> dict:
+    data = {
+        "disposition": result.disposition,
+        "reasons": result.reasons,
+        "explanations": result.explanations,
+        "rule_set_version": result.rule_set_version,
+    }
+    if result.findings:
+        data["findings"] = [{"symptom": f.symptom, "level": f.level, "rule": f.rule, "why": f.why}
+                            for f in result.findings]
+    return data
+
+
+def triage_endpoint(get_tool: Callable[[], Tool]):
+    """A POST-only view that evaluates the body with the tool ``get_tool()`` returns."""
+
+    @csrf_exempt
+    def view(request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            response = _errors(405, [("(request)", f"use POST, not {request.method}")])
+            response["Allow"] = "POST"
+            return response
+        raw = _read_input(request)
+        if isinstance(raw, HttpResponse):
+            return raw
+        tool = get_tool()
+        try:
+            answers = tool.parse_input(raw)
+        except InputError as exc:
+            return _errors(400, [("(body)" if f == "(input)" else f, m) for f, m in exc.problems])
+        return _json(_answer(tool.evaluate(answers)))
+
+    return view
+
+
+# The side-effect rules with this deployment's thresholds (settings.TRIAGE_SIDE_EFFECT_PARAMETERS).
+side_effects = triage_endpoint(side_effects_tool)
+back_pain = triage_endpoint(lambda: BACK_PAIN)

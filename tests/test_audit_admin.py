@@ -1,0 +1,87 @@
+"""The audit log in the admin: administrators read it; nobody else sees it; nobody edits it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+
+from careguide.accounts import forms, services
+from careguide.audit import service as audit
+from careguide.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+LOG = "/admin/audit_log/"
+
+
+@pytest.fixture
+def patient(db):
+    return services.register_patient(email="ann@example.org", password="a calm walk by the river 7",
+                                     first_name="Ann", consent_wording=forms.CONSENT_WORDING)
+
+
+@pytest.fixture
+def nurse_read(patient):
+    nurse = get_user_model().objects.get(username="nurse")
+    return audit.record(nurse, audit.READ, patient, patient=patient, detail="read by care team")
+
+
+def rows(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [tr.get_text(" ", strip=True) for tr in soup.select("main table tbody tr")]
+
+
+def test_an_admin_lists_and_filters_the_log(client, admin_user, nurse_read, patient):
+    client.force_login(admin_user)
+    response = client.get(LOG)
+    assert response.status_code == 200
+    assert any("nurse" in row and "read" in row and "read by care team" in row for row in rows(response))
+    only_reads = rows(client.get(LOG, {"action": "read"}))
+    assert only_reads and all(" read " in f" {row} " for row in only_reads)
+    by_nurse = rows(client.get(LOG, {"actor": nurse_read.actor_id}))
+    assert len(by_nurse) == AuditEvent.objects.filter(actor=nurse_read.actor).count()
+    about_ann = rows(client.get(LOG, {"patient": patient.pk}))
+    assert len(about_ann) == AuditEvent.objects.filter(patient=patient).count() >= 3  # registered, consent, read
+    today = nurse_read.at.date().isoformat()
+    assert len(rows(client.get(LOG, {"at_from": today, "at_to": today}))) >= 1
+    assert rows(client.get(LOG, {"at_from": "2001-01-01", "at_to": "2001-01-02"})) == []
+
+
+def test_an_admin_sees_one_entry_but_cannot_change_it(client, admin_user, nurse_read):
+    client.force_login(admin_user)
+    detail = client.get(f"{LOG}inspect/{nurse_read.pk}/")
+    assert detail.status_code == 200 and "read by care team" in detail.content.decode()
+    for url in (f"{LOG}new/", f"{LOG}edit/{nurse_read.pk}/", f"{LOG}delete/{nurse_read.pk}/"):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"detail": "changed"}).status_code == 404
+    assert AuditEvent.objects.get(pk=nurse_read.pk).detail == "read by care team"
+    html = client.get(LOG).content.decode()
+    assert f"{LOG}new/" not in html and "/edit/" not in html
+
+
+@pytest.mark.parametrize("username", ["editor", "reviewer"])
+def test_editors_and_reviewers_are_refused_and_see_no_menu_item(client, username, nurse_read):
+    client.force_login(get_user_model().objects.get(username=username))
+    for url in (LOG, f"{LOG}inspect/{nurse_read.pk}/"):
+        response = client.get(url)
+        # Wagtail answers a refused admin page with a redirect to the dashboard and a message.
+        assert response.status_code in (302, 403)
+        assert not response.get("Location", "").startswith(LOG)
+    dashboard = client.get("/admin/").content.decode()
+    assert LOG not in dashboard and "Audit log" not in dashboard
+
+
+@pytest.mark.parametrize("username", ["nurse", "patient@example.org"])
+def test_care_team_staff_and_patients_never_reach_it(client, username, nurse_read):
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(LOG)
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get(LOG)
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_the_admin_dashboard_offers_the_log_to_admins(client, admin_user):
+    client.force_login(admin_user)
+    assert LOG in client.get("/admin/").content.decode()

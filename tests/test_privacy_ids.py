@@ -1,0 +1,294 @@
+"""Change an id in a URL or an API call, and you still see only what is yours.
+
+Every patient-data address that takes an id is listed once in ENDPOINTS. For each, patient B
+owns the object; then:
+
+- B, and B's nurse when the care team may read it, get it (and the nurse's read is audited
+  with B as the patient);
+- patient A, A's nurse, an editor, a reviewer, an administrator and an anonymous visitor get
+  a refusal (a redirect to sign-in, 401, 403 or 404; an OperationOutcome from /fhir/; an
+  empty Bundle from a FHIR search) and never B's data.
+
+Adding an app's address is one line in ENDPOINTS (see Endpoint): a function that makes B's
+object for a patient, and one that builds the URL from that object, e.g.
+
+    Endpoint("diary entry", make=lambda p: diary_entry(p), url=lambda e: f"/diary/{e.pk}/"),
+    Endpoint("check result", make=check_result, url=lambda c: reverse("sideeffects:result", args=[c.pk]),
+             care_team_reads=False),
+    Endpoint("alert", make=alert_for, url=lambda a: f"/care-team/alerts/{a.pk}/", patient_reads=False),
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from careguide.accounts import forms, services
+from careguide.audit.models import AuditEvent
+from careguide.backpain.gate import GATE_URL
+from careguide.careteam import services as careteam
+from careguide.careteam.models import CareTeam
+from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
+from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM, canonical, subject_reference
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a calm walk by the river 7"
+HTML, FHIR_READ, FHIR_SEARCH = "html", "fhir-read", "fhir-search"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One address that reaches a patient's data through an id.
+
+    make(patient) -> the object owned by `patient`; url(obj) -> the address of it.
+    method/data: for a POST, data(obj) is the form body.
+    kind: HTML (200 means it was shown), FHIR_READ, or FHIR_SEARCH (a Bundle; an empty one
+    is a refusal).
+    patient_reads: the patient themself may open it; care_team_reads: so may their team.
+    """
+
+    name: str
+    make: Callable
+    url: Callable
+    kind: str = HTML
+    method: str = "get"
+    data: Callable | None = None
+    patient_reads: bool = True
+    care_team_reads: bool = True
+    ok_status: tuple = field(default=(200,))
+
+
+# --- B's objects ---------------------------------------------------------------------------------
+
+def questionnaire_response(patient, outcome="", items=None):
+    """A stored response by `patient` to the back-pain gate questionnaire (loaded with the content)."""
+    questionnaire = Questionnaire.objects.filter(url=GATE_URL).first()
+    record = QuestionnaireResponse(questionnaire=questionnaire, questionnaire_url=questionnaire.url,
+                                   questionnaire_version=questionnaire.version, subject=patient,
+                                   outcome=outcome, authored=timezone.now())
+    record.resource = {"resourceType": "QuestionnaireResponse", "id": str(record.fhir_id),
+                       "questionnaire": canonical(questionnaire), "status": "completed",
+                       "subject": subject_reference(patient), "authored": record.authored.isoformat(),
+                       **({"item": items} if items else {})}
+    record.save()
+    return record
+
+
+def gate_result(patient):
+    return questionnaire_response(patient, outcome="proceed")
+
+
+def gate_stopped(patient):
+    """A gate answer that asks the person to see their doctor first (nausea and vomiting)."""
+    unwell = [{"linkId": "unwell.symptoms", "answer": [{"valueCoding": {"code": "unexplained_nausea_vomiting"}}]}]
+    return questionnaire_response(patient, outcome="see_doctor_first", items=unwell)
+
+
+def diary_entry(patient):
+    from decimal import Decimal
+
+    from careguide.diary import services as diary
+
+    diary.set_tracked(patient, ["Nausea"])
+    return diary.save_entry(patient, diary.EntryInput(
+        symptoms={"Nausea": diary.SymptomInput(frequency=1, severity=1)}, temperature_unit="C",
+        temperature_entered=Decimal("36.8"), generally_unwell=False, chest_pain=False, bleeding=0,
+        saddle_numbness=False, bladder_bowel_loss=False))
+
+
+def check_result(patient):
+    """A stored side-effect check by `patient` that came out red (a temperature on chemotherapy)."""
+    from careguide.sideeffects import services as checks
+
+    contract_input = {"context": {"on_sact": True}, "symptoms": {"temperature_c": 38.2}}
+    result = checks.evaluate(contract_input)
+    response = questionnaire_response(patient, outcome=result.disposition)
+    return checks.record_check(patient, response, contract_input, result, {},
+                               source_url_for=lambda c: f"/side-effect-check/results/{c.pk}/")
+
+
+def red_alert(patient):
+    from careguide.alerts.models import Alert
+
+    check = check_result(patient)
+    return Alert.objects.get(event__source_url=f"/side-effect-check/results/{check.pk}/")
+
+
+def acknowledged_alert(patient):
+    """A red alert of `patient` that a member of their team has acknowledged (ready to resolve)."""
+    from careguide.alerts import services as alerts
+    from careguide.careteam.scoping import team_members_for_patient
+
+    alert = red_alert(patient)
+    return alerts.acknowledge(alert, team_members_for_patient(patient).first())
+
+
+ENDPOINTS = [
+    Endpoint("questionnaire response page", make=questionnaire_response,
+             url=lambda r: f"/questionnaires/responses/{r.fhir_id}/"),
+    Endpoint("FHIR QuestionnaireResponse read", make=questionnaire_response, kind=FHIR_READ,
+             url=lambda r: f"/fhir/QuestionnaireResponse/{r.fhir_id}"),
+    Endpoint("FHIR QuestionnaireResponse search by id", make=questionnaire_response, kind=FHIR_SEARCH,
+             url=lambda r: f"/fhir/QuestionnaireResponse?_id={r.fhir_id}"),
+    Endpoint("FHIR QuestionnaireResponse search by subject", make=questionnaire_response, kind=FHIR_SEARCH,
+             url=lambda r: f"/fhir/QuestionnaireResponse?subject:identifier={USER_IDENTIFIER_SYSTEM}|{r.subject_id}"),
+    # The back-pain program is the patient's own: their care team does not open it here.
+    Endpoint("back-pain gate result", make=gate_result, care_team_reads=False,
+             url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/"),
+    Endpoint("back-pain 'my doctor cleared me'", make=gate_stopped, care_team_reads=False, method="post",
+             url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/cleared/",
+             data=lambda r: {"attest": "yes"}, ok_status=(302,)),
+    Endpoint("back-pain program start", make=gate_result, care_team_reads=False, method="post",
+             url=lambda r: "/back-pain-program/start/", data=lambda r: {"response": str(r.fhir_id)},
+             ok_status=(302,)),
+    Endpoint("diary entry", make=diary_entry, url=lambda e: f"/diary/entries/{e.pk}/"),
+    Endpoint("diary trends", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/"),
+    Endpoint("diary CSV", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/export.csv"),
+    Endpoint("diary PDF", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/summary.pdf"),
+    Endpoint("side-effect check result", make=check_result, url=lambda c: f"/side-effect-check/results/{c.pk}/"),
+    Endpoint("alert", make=red_alert, url=lambda a: f"/care-team/alerts/{a.pk}/", patient_reads=False),
+    Endpoint("care team's patient page", make=red_alert, url=lambda a: f"/care-team/patients/{a.patient_id}/",
+             patient_reads=False),
+    Endpoint("acknowledge alert", make=red_alert, url=lambda a: f"/care-team/alerts/{a.pk}/acknowledge/",
+             method="post", data=lambda a: {}, ok_status=(302, 303), patient_reads=False),
+    Endpoint("resolve alert", make=acknowledged_alert, url=lambda a: f"/care-team/alerts/{a.pk}/resolve/",
+             method="post", data=lambda a: {"note": "Called back; seen in clinic."}, ok_status=(302, 303),
+             patient_reads=False),
+]
+
+
+# --- the people ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def people(db):
+    User = get_user_model()
+
+    def patient(email):
+        return services.register_patient(email=email, password=PASSWORD, first_name="Pat",
+                                         consent_wording=forms.CONSENT_WORDING)
+
+    def staff(username):
+        return User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+
+    team_a, team_b = CareTeam.objects.create(name="Team A"), CareTeam.objects.create(name="Team B")
+    found = {"patient A": patient("a@example.org"), "patient B": patient("b@example.org"),
+             "A's nurse": staff("nurse-of-a"), "B's nurse": staff("nurse-of-b")}
+    careteam.assign_patient(None, team_a, found["patient A"])
+    careteam.assign_patient(None, team_b, found["patient B"])
+    careteam.add_member(None, team_a, found["A's nurse"], "nurse")
+    careteam.add_member(None, team_b, found["B's nurse"], "nurse")
+    for username in ("editor", "reviewer", "admin"):
+        found[username] = User.objects.get(username=username)
+    found["anonymous"] = None
+    return found
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def call(client, endpoint: Endpoint, obj):
+    url = endpoint.url(obj)
+    if endpoint.method == "post":
+        return client.post(url, endpoint.data(obj) if endpoint.data else {})
+    return client.get(url)
+
+
+def shows(endpoint: Endpoint, response, obj) -> bool:
+    """True when the response hands over B's object."""
+    if endpoint.kind == FHIR_SEARCH:
+        if response.status_code != 200:
+            return False
+        bundle = json.loads(response.content)
+        return any(e["resource"].get("id") == str(obj.fhir_id) for e in bundle.get("entry", []))
+    if endpoint.kind == FHIR_READ:
+        return response.status_code == 200 and json.loads(response.content).get("resourceType") != "OperationOutcome"
+    return response.status_code in endpoint.ok_status and not to_sign_in(response)
+
+
+def to_sign_in(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(("/account/sign-in/", "/admin/login/"))
+
+
+def refused(endpoint: Endpoint, response) -> bool:
+    status = response.status_code
+    if endpoint.kind in (FHIR_READ, FHIR_SEARCH):
+        body = json.loads(response.content)
+        if endpoint.kind == FHIR_SEARCH and status == 200:
+            return body["resourceType"] == "Bundle" and body["total"] == 0 and not body.get("entry")
+        return status in (401, 403, 404) and body["resourceType"] == "OperationOutcome"
+    # A redirect only ever to sign-in: one elsewhere might lead on to someone else's data.
+    return to_sign_in(response) or status in (401, 403, 404)
+
+
+def allowed_readers(endpoint):
+    return [who for who, ok in (("patient B", endpoint.patient_reads), ("B's nurse", endpoint.care_team_reads)) if ok]
+
+
+OUTSIDERS = ["patient A", "A's nurse", "editor", "reviewer", "admin", "anonymous"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
+def test_someone_elses_id_shows_nothing(people, endpoint):
+    obj = endpoint.make(people["patient B"])
+    refused_to = OUTSIDERS + [who for who in ("patient B", "B's nurse") if who not in allowed_readers(endpoint)]
+    for who in refused_to:  # refusals first: a successful POST below may change the object
+        response = call(client_for(people[who]), endpoint, obj)
+        assert refused(endpoint, response), f"{who}: {response.status_code}"
+        assert not shows(endpoint, response, obj), who
+    for who in allowed_readers(endpoint):
+        response = call(client_for(people[who]), endpoint, obj)
+        assert shows(endpoint, response, obj), f"{who}: {response.status_code}"
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.care_team_reads and e.method == "get"],
+                         ids=[e.name for e in ENDPOINTS if e.care_team_reads and e.method == "get"])
+def test_a_care_team_read_is_audited_with_the_patient(people, endpoint):
+    obj = endpoint.make(people["patient B"])
+    nurse = people["B's nurse"]
+    before = AuditEvent.objects.filter(actor=nurse, action="read", patient=people["patient B"]).count()
+    assert shows(endpoint, call(client_for(nurse), endpoint, obj), obj)
+    assert AuditEvent.objects.filter(actor=nurse, action="read", patient=people["patient B"]).count() > before
+
+
+def test_the_registry_covers_every_patient_data_view_that_takes_an_id(people):
+    """A reminder with teeth: a new URL with an id under a patient-data prefix fails here until
+    it is listed in ENDPOINTS (or in NOT_PATIENT_DATA, with the reason it needs no entry)."""
+    from urllib.parse import urlsplit
+
+    from django.urls import get_resolver, resolve
+
+    covered = {resolve(urlsplit(e.url(e.make(people["patient B"]))).path).route for e in ENDPOINTS}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    with_ids = {r for r in walk(get_resolver().url_patterns) if r.startswith(PATIENT_DATA_PREFIXES) and "<" in r}
+    assert with_ids - covered - NOT_PATIENT_DATA == set(), "add these to ENDPOINTS"
+
+
+PATIENT_DATA_PREFIXES = ("questionnaires/", "fhir/", "back-pain-program/", "diary/", "side-effect-check/",
+                         "care-team/", "account/", "api/")
+NOT_PATIENT_DATA = {
+    "questionnaires/<str:fhir_id>/",  # a questionnaire to fill in, not anyone's answers
+    "fhir/Questionnaire/<str:resource_id>",
+    "fhir/<str:resource_type>/<str:resource_id>",  # types this server does not hold
+    "fhir/<str:resource_type>",
+    "back-pain-program/week/<int:week>/",  # a week of the signed-in person's own program
+    "account/password-reset/confirm/<uidb64>/<token>/",  # a reset link's token
+}
