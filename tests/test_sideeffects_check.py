@@ -87,6 +87,8 @@ def test_why_lists_each_answer_and_self_care_links_to_the_library(client):
     assert '<a href="/side-effects/nausea-and-vomiting/">More about nausea and vomiting</a>' in body
     assert '<a href="/side-effects/mouth-sores/">' in body
     assert client.get("/side-effects/nausea-and-vomiting/").status_code == 200
+    # A normal temperature is listed under "why" but brings no fever tips.
+    assert "/side-effects/fever-and-infection/" not in body
 
 
 def test_fahrenheit_is_converted_before_the_rules_see_it(patient_client, patient):

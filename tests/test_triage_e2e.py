@@ -151,6 +151,13 @@ def test_a_patient_checks_green_amber_and_red_and_a_nurse_acknowledges_and_resol
     expect(page.locator("h1")).to_have_text(HEADINGS["red"])
     assert axe_violations(page) == []
 
+    # The patient's page in the care team's view: results and alerts together.
+    page.goto(base + "/care-team/?show=resolved")
+    page.locator("tbody tr", has_text=patient_name).get_by_role("link", name=patient_name, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(patient_name)
+    expect(page.locator("main")).to_contain_text("Recent results")
+    assert axe_violations(page) == []
+
     page.goto(base + "/care-team/")
     expect(page.locator("tbody tr", has_text=patient_name)).to_have_count(0)
     page.goto(base + "/care-team/?show=resolved")
@@ -219,4 +226,16 @@ def test_a_patient_with_leukemia_sets_their_profile_and_a_diary_entry_with_a_fev
     assert axe_violations(page) == []
     response = page.request.get(base + "/diary/summary.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    context.close()
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in_with_a_clear_page(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    username = f"nobody-{uuid.uuid4().hex[:8]}@example.org"
+    for _ in range(5):
+        sign_in(page, server["base"], username, "not the password")
+    expect(page.locator("h1")).to_have_text("Sign-in is paused")
+    expect(page.get_by_role("link", name=re.compile("reset", re.IGNORECASE)).first).to_be_visible()
+    assert axe_violations(page) == []
     context.close()

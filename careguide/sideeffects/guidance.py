@@ -189,12 +189,18 @@ def answer_text(symptom: str, symptoms: Mapping, context: Mapping | None = None)
     return "; ".join(parts)
 
 
+# Findings that are reported but need no self-care tips: a normal temperature reading.
+NOTHING_TO_ADVISE = frozenset({"temperature-normal"})
+
+
 def _advice(findings) -> tuple[Advice, ...]:
     from careguide.library.models import SideEffect, SideEffectsPage
 
     wanted = []
     for finding in findings:
         slug = SYMPTOM_PAGES.get(finding.symptom)
+        if finding.rule in NOTHING_TO_ADVISE:
+            continue
         if finding.level in ("green", "amber") and slug and slug not in wanted:
             wanted.append(slug)
     if not wanted:
@@ -209,13 +215,9 @@ def _advice(findings) -> tuple[Advice, ...]:
 
 
 def _diary_url() -> str:
-    from django.urls import NoReverseMatch, Resolver404, resolve
+    from django.urls import reverse
 
-    try:
-        resolve("/diary/")
-    except (Resolver404, NoReverseMatch):
-        return ""
-    return "/diary/"
+    return reverse("diary:home")
 
 
 def build(result, answers: Mapping | None = None, notes: Mapping | None = None) -> Guidance:
