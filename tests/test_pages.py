@@ -173,7 +173,7 @@ def test_search_finds_pages_and_glossary_terms(client):
     assert "How we diagnose cancer" in html
     assert 'href="/glossary/biopsy/"' in html
     empty = client.get("/search/", {"q": "zzqxv"}).content.decode()
-    assert "We did not find a page for that" in empty
+    assert "No results for “zzqxv”" in empty and "glossary" in empty
 
 
 def test_search_page_without_query_and_bad_page_number(client):

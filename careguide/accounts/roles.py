@@ -57,6 +57,13 @@ def ensure_roles() -> tuple[Group, Group]:
     )
     for group in (editors, reviewers):
         group.permissions.add(*snippet_perms)
+    # Search synonyms are editors' data too (content/search/synonyms.yaml, the admin).
+    search_perms = Permission.objects.filter(
+        content_type__app_label="careguide_search",
+        codename__in=[f"{action}_synonym" for action in ("add", "change", "delete", "view")],
+    )
+    for group in (editors, reviewers):
+        group.permissions.add(*search_perms)
     home = HomePage.objects.first()
     if home is not None:
         _grant_pages(editors, home, ["add_page", "change_page"])

@@ -10,7 +10,8 @@ from careguide.search import views as search_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search_views.search, name="search"),
+    path("", include("careguide.search.urls")),  # search:search -> /search/, search:api -> /api/search
+    path("search/", search_views.search, name="search"),  # the old name, used by base.html
     path("account/", include("careguide.accounts.urls")),
     path("fhir/", include("careguide.fhir.urls")),
     path("questionnaires/", include("careguide.questionnaires.urls")),

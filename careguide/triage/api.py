@@ -13,9 +13,9 @@ import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
+from careguide.core.jsonapi import error_response, json_response
 from careguide.triage.contract import decode_json
 from careguide.triage.deployment import side_effects_tool
 from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
@@ -23,16 +23,7 @@ from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
 MAX_BODY_BYTES = 64 * 1024  # a full answer set is under 1 KB
 
 
-def _json(data: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(json.dumps(data, ensure_ascii=False), status=status,
-                            content_type="application/json; charset=utf-8")
-    # Answers and results are health data: never kept by browsers or proxies.
-    patch_cache_control(response, private=True, no_store=True, max_age=0)
-    return response
-
-
-def _errors(status: int, problems: list[tuple[str, str]]) -> HttpResponse:
-    return _json({"errors": [{"field": field, "message": message} for field, message in problems]}, status)
+_json, _errors = json_response, error_response
 
 
 def _read_input(request: HttpRequest) -> object | HttpResponse:

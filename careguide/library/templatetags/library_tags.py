@@ -102,3 +102,32 @@ def health_tool(key):
     from careguide.core.tools import TOOLS
 
     return TOOLS.get(key)
+
+
+# --- section anchors (careguide/search/sections.py decides them; search links to them) ---
+@register.simple_tag(takes_context=True)
+def section_anchor(context, block_id):
+    """The stable id of a section block's heading, e.g. "treatment" (falls back to b-<id>)."""
+    from careguide.search.sections import anchor_map
+
+    page = context.get("page")
+    if page is not None and hasattr(page, "body"):
+        anchor = anchor_map(page).get((block_id, 0))
+        if anchor:
+            return anchor
+    return f"b-{block_id}"
+
+
+@register.simple_tag(takes_context=True)
+def richtext_sections(context, value, block_id):
+    """Rich text rendered as ``|richtext`` does, with stable ids on its h2/h3 headings."""
+    from wagtail.templatetags.wagtailcore_tags import richtext
+
+    from careguide.search.sections import add_heading_ids, rich_text_ids
+
+    html = richtext(value)
+    page = context.get("page")
+    if page is None or not hasattr(page, "body"):
+        return html
+    # Our own rich-text output with id attributes added to its headings.
+    return mark_safe(add_heading_ids(str(html), rich_text_ids(page, block_id)))  # noqa: S308

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         ensure_review_workflow()
         self.stdout.write(self.style.SUCCESS(f"Loaded {root}: {report.summary()}"))
         self._load_questionnaires(root / "questionnaires")
+        self._load_search(root / "search")
 
     def _load_questionnaires(self, folder: Path):
         """The tools' questionnaires (FHIR JSON), e.g. the back-pain gate."""
@@ -39,3 +40,19 @@ class Command(BaseCommand):
             except QuestionnaireInvalid as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             self.stdout.write(f"Questionnaire {path.name}: {result.action}")
+
+    def _load_search(self, folder: Path):
+        """Editors' search synonyms, then the search index over everything just loaded."""
+        from careguide.search.synonyms import load_synonyms
+
+        synonyms = folder / "synonyms.yaml"
+        if synonyms.exists():
+            try:
+                report = load_synonyms(synonyms)
+            except ContentError as exc:
+                raise CommandError(f"{exc}\nNo synonyms were written.") from exc
+            self.stdout.write(f"Search synonyms: {report.summary()}")
+        from careguide.search import indexer
+
+        indexed = indexer.rebuild()
+        self.stdout.write(f"Search index: {indexed} entries")

@@ -1,0 +1,222 @@
+"""Build the search index from the library: one SearchEntry per section of each live, public
+library page, one per glossary term, side effect and patient tool; then the full-text index.
+
+``rebuild()`` redoes everything in one transaction (idempotent); ``reindex_page()`` redoes one
+page's entries, which is what a publish or unpublish needs. ``connect()`` wires the signals.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from .backends import get_backend
+from .models import SearchEntry
+from .sections import Section, extract_sections
+
+logger = logging.getLogger(__name__)
+Kind = SearchEntry.Kind
+
+
+def _kind_for(page) -> str:
+    from careguide.library.models import ConditionPage, SideEffectsPage, TreatmentPage
+
+    if isinstance(page, ConditionPage):
+        return Kind.CONDITION
+    if isinstance(page, TreatmentPage):
+        return Kind.TREATMENT
+    if isinstance(page, SideEffectsPage):
+        return Kind.SIDE_EFFECT
+    return Kind.PAGE
+
+
+def _page_prefix(page_pk: int) -> str:
+    return f"page:{page_pk}#"
+
+
+def _entry(kind, key, title, section: Section, url, definition="") -> SearchEntry:
+    return SearchEntry(
+        kind=kind, source_key=key[:120], title=title[:255], heading=section.heading[:255],
+        url=url[:500], body=section.text, definition=definition, position=section.position,
+    )
+
+
+def page_entries(page, *, side_effect_names=None, tools=None) -> list[SearchEntry]:
+    url = page.get_url()
+    if not url:
+        return []
+    kind = _kind_for(page)
+    return [
+        _entry(kind, _page_prefix(page.pk) + section.anchor, page.title, section,
+               url + ("#" + section.anchor if section.anchor else ""))
+        for section in extract_sections(page, side_effect_names=side_effect_names, tools=tools)
+    ]
+
+
+def glossary_entries(using: str) -> list[SearchEntry]:
+    from careguide.library.models import GlossaryPage, GlossaryTerm
+
+    index = GlossaryPage.objects.using(using).live().public().first()
+    if index is None:
+        return []
+    base = index.get_url()
+    out = []
+    for term in GlossaryTerm.objects.using(using).all():
+        others = ", ".join(term.forms[1:])
+        text = term.definition + (f" Also: {others}." if others else "")
+        out.append(_entry(Kind.GLOSSARY, f"glossary:{term.slug}", term.term,
+                          Section("", "", text, 0), f"{base}{term.slug}/", term.definition))
+    return out
+
+
+def side_effect_entries(using: str) -> list[SearchEntry]:
+    """Each side effect as its page /side-effects/<slug>/ shows it (its headings' ids are
+    fixed in library/side_effect.html)."""
+    from careguide.library.models import SideEffect, SideEffectsPage
+
+    index = SideEffectsPage.objects.using(using).live().public().first()
+    if index is None:
+        return []
+    base = index.get_url()
+    out = []
+    for effect in SideEffect.objects.using(using).all():
+        url = f"{base}{effect.slug}/"
+        key = f"side_effect:{effect.slug}"
+        sections = [
+            Section("", "", effect.summary, 0),
+            Section("What can help", "self-care-title", " ".join(SideEffect.lines(effect.self_care)), 1),
+            Section("When to get help", "get-help-title",
+                    " ".join(SideEffect.lines(effect.emergency) + SideEffect.lines(effect.call_care_team)), 2),
+        ]
+        for s in sections:
+            if s.text or not s.anchor:
+                out.append(_entry(Kind.SIDE_EFFECT, f"{key}#{s.anchor}", effect.name, s,
+                                  url + (f"#{s.anchor}" if s.anchor else "")))
+    return out
+
+
+def tool_entries() -> list[SearchEntry]:
+    from django.urls import NoReverseMatch
+
+    from careguide.core.tools import TOOLS
+
+    out = []
+    for tool in TOOLS.values():
+        try:
+            url = tool.url
+        except NoReverseMatch:
+            continue
+        out.append(_entry(Kind.TOOL, f"tool:{tool.key}", tool.title,
+                          Section("", "", tool.description, 0), url))
+    return out
+
+
+def _library_pages(using: str, pks=None):
+    from careguide.library.models import LibraryPage
+
+    qs = LibraryPage.objects.using(using).live().public()
+    if pks is not None:
+        qs = qs.filter(pk__in=pks)
+    return list(qs.specific().order_by("path"))
+
+
+def _side_effect_names(using: str) -> dict:
+    from careguide.library.models import SideEffect
+
+    return dict(SideEffect.objects.using(using).values_list("pk", "name"))
+
+
+def _save(entries: list[SearchEntry], using: str) -> None:
+    created = SearchEntry.objects.using(using).bulk_create(entries, batch_size=500)
+    if created and created[0].pk is None:  # a database that does not return ids
+        keys = [e.source_key for e in entries]
+        created = list(SearchEntry.objects.using(using).filter(source_key__in=keys))
+    get_backend(using).index(created)
+
+
+def rebuild(using: str = "default") -> int:
+    """Replace every entry and the full-text index; returns the number of entries."""
+    from careguide.core.tools import TOOLS
+
+    with transaction.atomic(using=using):
+        names = _side_effect_names(using)
+        entries: list[SearchEntry] = []
+        for page in _library_pages(using):
+            entries += page_entries(page, side_effect_names=names, tools=TOOLS)
+        entries += glossary_entries(using) + side_effect_entries(using) + tool_entries()
+        # Two sections with one anchor cannot happen (anchors are unique per page); keep the
+        # first of any duplicate key anyway, so a bad row never stops the whole rebuild.
+        unique = list({e.source_key: e for e in reversed(entries)}.values())[::-1]
+        backend = get_backend(using)
+        backend.clear()
+        SearchEntry.objects.using(using).all().delete()
+        _save(unique, using)
+    return len(unique)
+
+
+def reindex_page(page_pk: int, using: str = "default") -> None:
+    """Redo one page's entries (none when it is no longer live and public)."""
+    with transaction.atomic(using=using):
+        old = SearchEntry.objects.using(using).filter(source_key__startswith=_page_prefix(page_pk))
+        get_backend(using).remove(list(old.values_list("pk", flat=True)))
+        old.delete()
+        pages = _library_pages(using, [page_pk])
+        if pages:
+            _save(page_entries(pages[0], side_effect_names=_side_effect_names(using)), using)
+
+
+def reindex_snippets(using: str = "default") -> None:
+    """Redo the glossary and side-effect entries (a term or side effect changed)."""
+    with transaction.atomic(using=using):
+        old = SearchEntry.objects.using(using).filter(kind__in=[Kind.GLOSSARY]) | SearchEntry.objects.using(
+            using
+        ).filter(source_key__startswith="side_effect:")
+        get_backend(using).remove(list(old.values_list("pk", flat=True)))
+        old.delete()
+        _save(glossary_entries(using) + side_effect_entries(using), using)
+
+
+# --- signals -----------------------------------------------------------------------------
+def _on_page_change(sender, instance, **kwargs):
+    from careguide.library.models import LibraryPage
+
+    if not isinstance(instance, LibraryPage):
+        return
+    using = instance._state.db or "default"
+    pk = instance.pk
+    # After commit: the publish's own transaction decides what is live.
+    transaction.on_commit(lambda: reindex_page(pk, using), using=using)
+
+
+def _on_page_delete(sender, instance, **kwargs):
+    using = instance._state.db or "default"
+    prefix = _page_prefix(instance.pk)
+
+    def drop():
+        old = SearchEntry.objects.using(using).filter(source_key__startswith=prefix)
+        get_backend(using).remove(list(old.values_list("pk", flat=True)))
+        old.delete()
+
+    transaction.on_commit(drop, using=using)
+
+
+def _on_snippet_change(sender, instance, **kwargs):
+    using = instance._state.db or "default"
+    transaction.on_commit(lambda: reindex_snippets(using), using=using)
+
+
+def connect() -> None:
+    """Keep the index current: called from the search app's ready()."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished
+
+    from careguide.library.models import GlossaryTerm, SideEffect
+
+    page_published.connect(_on_page_change, dispatch_uid="search-page-published")
+    page_unpublished.connect(_on_page_change, dispatch_uid="search-page-unpublished")
+    post_delete.connect(_on_page_delete, sender=Page, dispatch_uid="search-page-deleted")
+    for model in (GlossaryTerm, SideEffect):
+        post_save.connect(_on_snippet_change, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(_on_snippet_change, sender=model, dispatch_uid=f"search-del-{model.__name__}")

@@ -1,0 +1,107 @@
+"""Search in Chromium on a phone, as a patient uses it.
+
+Given the production server on a fresh database (the shared `server` fixture), when a person
+types questions into the header's search box, they see results (and an answer when one
+clearly answers), a "did you mean" for a typo, facets and pages that work, a helpful page
+when nothing is found and a clear error for an overlong search; axe-core finds no WCAG 2.1
+A/AA violation in any of these states.
+"""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+from support import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def search_from_header(page, base, words):
+    page.goto(base + "/")
+    page.get_by_role("searchbox", name="Search the guide").fill(words)
+    page.get_by_role("searchbox", name="Search the guide").press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?"))
+
+
+def test_a_question_shows_results_facets_and_pages(server, page):
+    search_from_header(page, server["base"], "chemo mouth sores what to do")
+    expect(page.locator("h1")).to_have_text("Search results for “chemo mouth sores what to do”")
+    main = page.locator("main")
+    results = main.locator("ol.search-results > li")
+    expect(results.first).to_be_visible()
+    # Results are sections: their links land on the section's anchor (a page's introduction has none).
+    hrefs = [a.get_attribute("href") for a in main.locator("ol.search-results h3 a").all()]
+    assert any("#" in href for href in hrefs), hrefs
+    assert main.locator(".search-results mark").count() > 0
+    assert axe_violations(page) == []
+
+    # A facet narrows the results to one kind and is marked as the current one.
+    facet = main.locator(".search-facets a:not([aria-current])").first
+    label = facet.inner_text()
+    facet.click()
+    expect(main.locator(".search-facets a[aria-current=page]")).to_have_text(label)
+    assert "kind" in parse_qs(urlparse(page.url).query)
+    expect(main.locator("ol.search-results > li").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_page_two_of_a_broad_search(server, page):
+    search_from_header(page, server["base"], "cancer treatment")
+    pagination = page.locator("nav.pagination")
+    expect(pagination).to_contain_text(re.compile(r"Page 1 of \d+"))
+    first_page_titles = page.locator("ol.search-results h3").all_inner_texts()
+    pagination.locator("a[rel=next]").click()
+    expect(page.locator("nav.pagination")).to_contain_text(re.compile(r"Page 2 of \d+"))
+    expect(page.locator("ol.search-results")).to_have_attribute("start", "11")
+    assert page.locator("ol.search-results h3").all_inner_texts() != first_page_titles
+    expect(page.locator("nav.pagination a[rel=prev]")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_a_typo_offers_the_right_word_and_finds_it(server, page):
+    search_from_header(page, server["base"], "leukimia")
+    correction = page.locator(".search-correction")
+    expect(correction).to_contain_text("Did you mean")
+    correction.get_by_role("link", name="leukemia").click()
+    expect(page.locator("h1")).to_have_text("Search results for “leukemia”")
+    expect(page.locator("ol.search-results").first).to_contain_text(re.compile("leukemia", re.I))
+    assert axe_violations(page) == []
+
+
+def test_a_clear_question_gets_an_answer_box(server, page):
+    search_from_header(page, server["base"], "what is a biopsy")
+    answer = page.locator(".search-answer")
+    expect(answer.get_by_role("heading", name="Answer")).to_be_visible()
+    expect(answer.get_by_role("link", name=re.compile(r"^Read more: "))).to_be_visible()
+    assert axe_violations(page) == []
+    answer.get_by_role("link", name=re.compile(r"^Read more: ")).click()
+    expect(page.locator("h1")).to_be_visible()
+
+
+def test_nothing_found_suggests_where_to_go(server, page):
+    search_from_header(page, server["base"], "qwxzvb plorkt")
+    none = page.locator(".search-none")
+    expect(none.get_by_role("heading", name="No results for “qwxzvb plorkt”")).to_be_visible()
+    expect(none.get_by_role("link", name="glossary", exact=True)).to_be_visible()
+    expect(none.locator('a[href^="tel:"]').first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_an_overlong_search_is_a_clear_error(server, page):
+    response = page.goto(server["base"] + "/search/?q=" + "a" * 201)
+    assert response.status == 400
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Your search is too long. Use 200 characters or fewer.")
+    summary.get_by_role("link").click()
+    expect(page.locator("#search-page-q")).to_be_focused()
+    assert axe_violations(page) == []
