@@ -30,9 +30,6 @@ from . import views
 PAGE_ERROR = f"page must be a whole number from 1 to {views.MAX_PAGE}"
 
 
-_json, _errors = json_response, error_response
-
-
 def plain(snippet_html: str) -> str:
     """The snippet as text: the <mark> tags dropped, entities decoded ("&lt;" -> "<")."""
     return html.unescape(strip_tags(snippet_html))
@@ -61,7 +58,7 @@ def _answer(answer) -> dict | None:
 @csrf_exempt
 def search(request):
     if request.method not in ("GET", "HEAD"):
-        response = _errors(405, [("(method)", "use GET")])
+        response = error_response(405, [("(method)", "use GET")])
         response["Allow"] = "GET, HEAD"
         return response
     query = request.GET.get("q", "").strip()
@@ -76,12 +73,12 @@ def search(request):
     if kind is not None and kind not in views.KIND_LABELS:
         problems.append(("kind", "kind must be one of: " + ", ".join(views.KIND_LABELS)))
     if problems:
-        return _errors(400, problems)
+        return error_response(400, problems)
     try:
         response = views.run(query, page=page, kind=kind)
     except views.SearchFailed as exc:
-        return _errors(exc.status, [("q" if exc.status == 400 else "(search)", exc.message)])
-    return _json({
+        return error_response(exc.status, [("q" if exc.status == 400 else "(search)", exc.message)])
+    return json_response({
         "query": query,
         "answer": _answer(response.answer),
         "results": [_hit(hit) for hit in response.results],

@@ -23,33 +23,30 @@ from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
 MAX_BODY_BYTES = 64 * 1024  # a full answer set is under 1 KB
 
 
-_json, _errors = json_response, error_response
-
-
 def _read_input(request: HttpRequest) -> object | HttpResponse:
     """The decoded JSON body, or the error response that refuses it."""
     if request.content_type != "application/json":
         sent = request.content_type or "nothing"
-        return _errors(415, [("(body)", f"send the answers as application/json, not {sent}")])
+        return error_response(415, [("(body)", f"send the answers as application/json, not {sent}")])
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return _errors(400, [("(body)", "the Content-Length header is not a number")])
+        return error_response(400, [("(body)", "the Content-Length header is not a number")])
     if declared > MAX_BODY_BYTES:
-        return _errors(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
+        return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        return _errors(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
+        return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
     try:
         return decode_json(body.decode(request.encoding or "utf-8"))
     except (UnicodeDecodeError, LookupError):
-        return _errors(400, [("(body)", "the body is not UTF-8 text")])
+        return error_response(400, [("(body)", "the body is not UTF-8 text")])
     except json.JSONDecodeError as exc:
-        return _errors(400, [("(body)", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")])
+        return error_response(400, [("(body)", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")])
     except ValueError as exc:
-        return _errors(400, [("(body)", f"not valid JSON: {exc}")])
+        return error_response(400, [("(body)", f"not valid JSON: {exc}")])
     except RecursionError:
-        return _errors(400, [("(body)", "not valid JSON: nested too deeply")])
+        return error_response(400, [("(body)", "not valid JSON: nested too deeply")])
 
 
 def _answer(result: Result) -> dict:
@@ -71,7 +68,7 @@ def triage_endpoint(get_tool: Callable[[], Tool]):
     @csrf_exempt
     def view(request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
-            response = _errors(405, [("(request)", f"use POST, not {request.method}")])
+            response = error_response(405, [("(request)", f"use POST, not {request.method}")])
             response["Allow"] = "POST"
             return response
         raw = _read_input(request)
@@ -81,8 +78,8 @@ def triage_endpoint(get_tool: Callable[[], Tool]):
         try:
             answers = tool.parse_input(raw)
         except InputError as exc:
-            return _errors(400, [("(body)" if f == "(input)" else f, m) for f, m in exc.problems])
-        return _json(_answer(tool.evaluate(answers)))
+            return error_response(400, [("(body)" if f == "(input)" else f, m) for f, m in exc.problems])
+        return json_response(_answer(tool.evaluate(answers)))
 
     return view
 

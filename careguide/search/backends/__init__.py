@@ -1,6 +1,7 @@
 """Full-text backends behind one small interface (``base.Backend``), picked by the database
 vendor: SQLite FTS5 by default, PostgreSQL full-text search in production."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 from .base import Backend
@@ -16,7 +17,8 @@ def get_backend(using: str = "default") -> Backend:
         from .sqlite import SqliteBackend
 
         return SqliteBackend(using)
-    raise NotImplementedError(f"No search backend for the {vendor} database")
+    # Only the two databases the project supports (ADR 0001); anything else is a set-up error.
+    raise ImproperlyConfigured(f"Search supports SQLite and PostgreSQL, not the {vendor} database")
 
 
 __all__ = ["Backend", "get_backend"]

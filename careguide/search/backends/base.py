@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 
 from django.db import connections
@@ -27,7 +28,10 @@ def clean_alternative(text: str) -> str:
     return " ".join(words(text))
 
 
-class Backend:
+class Backend(ABC):
+    """SQLite and PostgreSQL implement the abstract methods; matching, the AND-then-OR
+    fallback and the vocabulary cache are shared here."""
+
     table = "careguide_search_searchentry"
 
     def __init__(self, using: str = "default"):
@@ -35,16 +39,17 @@ class Backend:
         self.connection = connections[using]
 
     # --- the interface ---------------------------------------------------------------
+    @abstractmethod
     def index(self, entries: Iterable) -> None:
         """Add SearchEntry rows (already saved, with their pk) to the full-text index."""
-        raise NotImplementedError
 
+    @abstractmethod
     def remove(self, ids: Sequence[int]) -> None:
         """Drop these entries from the full-text index (before their rows are deleted)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def clear(self) -> None:
-        raise NotImplementedError
+        """Empty the full-text index."""
 
     def match(self, groups: Sequence[Sequence[str]], phrases: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """(entry id, score), best first. Alternatives in a group are OR'd, groups AND'd;
@@ -60,8 +65,9 @@ class Backend:
             hits = self._match(groups, phrases, limit, all_groups=False)
         return hits
 
+    @abstractmethod
     def _match(self, groups, phrases, limit, *, all_groups: bool) -> list[tuple[int, float]]:
-        raise NotImplementedError
+        """(entry id, score) pairs, best first: every group must match, or any one if not all_groups."""
 
     def vocabulary(self) -> Vocabulary:
         """Every word of the indexed text, lowercased (for fixing typos)."""
