@@ -21,7 +21,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from careguide.audit import service as audit
-from careguide.audit.models import AuditEvent
 from careguide.careteam import scoping
 
 from . import rules, services
@@ -54,15 +53,7 @@ def care_team_only(view):
 
 
 def _audit_reads(user, patients, object_type, detail):
-    """One READ row per patient shown, in a single insert (the queue may list many patients).
-    Mirrors careguide.audit.service.record, which writes one row per call."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=user, actor_label=user.get_username(), action=audit.READ,
-            object_type=object_type, object_id="", patient=patient, detail=detail[:200],
-        )
-        for patient in patients
-    )
+    audit.record_reads(user, patients, object_type=object_type, detail=detail)
 
 
 def patient_name(user) -> str:

@@ -32,3 +32,15 @@ def record(actor, action, obj=None, *, object_type=None, object_id=None, patient
         patient=patient,
         detail=detail[:200],
     )
+
+
+def record_reads(actor, patients, *, object_type, detail=""):
+    """One READ row per patient shown, in a single insert: for lists (e.g. the care team's queue)
+    that show many patients at once, where one ``record`` call per patient would cost a query each."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = user.get_username() if user else "anonymous"
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=user, actor_label=label, action=READ, object_type=object_type,
+                   object_id="", patient=patient, detail=detail[:200])
+        for patient in patients
+    )
