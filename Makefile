@@ -60,6 +60,14 @@ bench-pages: install bench-deps ## library pages: gunicorn (page cache on/off) b
 bench-triage: install ## side-effect rules: cases/s in-process, then API p50/p99 at 100 req/s from a second process
 	$(VENV)/bin/python scripts/bench_triage.py
 
+.PHONY: install-bench
+install-bench: $(UV)
+	$(UV) sync --frozen --inexact --quiet --group bench
+
+.PHONY: bench-search
+bench-search: install-bench test-deps ## search vs plain BM25: the dev questions, then 100,000 passages, on SQLite and PostgreSQL
+	scripts/bench-search
+
 .PHONY: check-content
 check-content: install ## reading grade of every page and seed-fact coverage, from content/ alone
 	$(VENV)/bin/python -m careguide.library.content.check content --facts tests/data/seed_facts.yaml

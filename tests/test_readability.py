@@ -16,6 +16,11 @@ FACTS = yaml.safe_load((Path(__file__).parent / "data" / "seed_facts.yaml").read
 
 
 def test_every_live_page_is_at_grade_8_or_below(live_pages):
+    from careguide.library.models import LibraryPage, under_house_rules
+
+    # Imported pages are other organisations' words: our reading-grade rule is not theirs.
+    ours = set(under_house_rules(LibraryPage.objects.live()).values_list("pk", flat=True))
+    live_pages = [page for page in live_pages if page.pk in ours]
     grades = {page.url_path: page.compute_reading_grade() for page in live_pages}
     too_hard = {url: g for url, g in grades.items() if g > MAX_GRADE}
     assert not too_hard, f"pages above grade {MAX_GRADE}: {too_hard}"

@@ -288,6 +288,11 @@ def test_stop_words_are_dropped_and_listed():
         ("what causes leukemia", "causes"),
         ("why did I get cancer", "causes"),
         ("risk of bone cancer", "risk"),
+        ("who is at risk for leukemia", "risk"),
+        ("is bone cancer inherited", "inheritance"),
+        ("does leukemia run in the family", "inheritance"),
+        ("clinical trials for bone cancer treatment", "research"),  # research, not treatment
+        ("new research on ALL", "research"),
         ("how to prevent infection", "prevention"),
         ("prevention of cancer", "prevention"),
         ("what is a biopsy", "tests"),  # a named test beats the generic "what is"
@@ -304,7 +309,8 @@ def test_intent(question, intent):
 
 def test_every_intent_has_cues_and_headings():
     assert set(INTENT_NAMES) == {"treatment", "side_effects", "symptoms", "outlook", "stages", "tests",
-                                 "causes", "risk", "prevention", "definition", "duration"}
+                                 "causes", "risk", "inheritance", "research", "prevention", "definition",
+                                 "duration"}
     for intent in INTENTS:
         assert intent.cues and intent.headings
 

@@ -134,3 +134,11 @@ def test_a_search_takes_a_few_queries(indexed):
     with CaptureQueriesContext(connection) as queries:
         search("chemo mouth sores what to do")
     assert len(queries) <= 5
+
+
+@pytest.mark.django_db
+def test_a_clinical_trials_question_lands_on_the_trials_section_of_the_page_it_names(indexed):
+    response = search("are there clinical trials for bone cancer")
+    top = response.results[0]
+    assert top.title == "Bone cancer" and top.heading == "Clinical trials"
+    assert response.answer is not None and "clinical trial" in response.answer.text.lower()

@@ -47,11 +47,12 @@ def pages_due(today: dt.date | None = None, within_days: int = DUE_SOON_DAYS) ->
     """Live library pages whose review is overdue, due within ``within_days``, or never done."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=within_days)
-    from .models import LibraryPage
+    from .models import LibraryPage, under_house_rules
 
     items: list[DueItem] = []
     fields = ("id", "title", "url_path", "path", "depth", "next_review_due", "last_reviewed", "reviewer_role")
-    for page in LibraryPage.objects.live().only(*fields):
+    # Imported pages are reviewed by the organisation that wrote them, not by us (ADR 0017).
+    for page in under_house_rules(LibraryPage.objects.live()).only(*fields):
         if page.next_review_due is None:
             items.append(DueItem(page, "never-reviewed", None))
         elif page.next_review_due < today:

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from wagtail.admin.views.reports import ReportView
 
-from .models import LibraryPage
+from .models import LibraryPage, under_house_rules
 from .review import DUE_SOON_DAYS
 
 
@@ -22,7 +22,8 @@ class ReviewReportView(ReportView):
         today = timezone.localdate()
         due_only = self.request.GET.get("due") == "1"
         rows = []
-        for page in LibraryPage.objects.live():
+        # Imported pages follow their publisher's review and reading level, not ours (ADR 0017).
+        for page in under_house_rules(LibraryPage.objects.live()):
             page.status = page.review_status(today)
             if due_only and page.status == "current":
                 continue

@@ -20,9 +20,10 @@ Kind = SearchEntry.Kind
 
 
 def _kind_for(page) -> str:
-    from careguide.library.models import ConditionPage, SideEffectsPage, TreatmentPage
+    from careguide.library.models import ConditionPage, SideEffectsPage, SyndicatedPage, TreatmentPage
 
-    if isinstance(page, ConditionPage):
+    # Imported documents (ADR 0017) are condition summaries too.
+    if isinstance(page, (ConditionPage, SyndicatedPage)):
         return Kind.CONDITION
     if isinstance(page, TreatmentPage):
         return Kind.TREATMENT

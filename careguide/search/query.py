@@ -120,10 +120,20 @@ INTENTS: tuple[Intent, ...] = (
         ("prevent", "avoid", "protect", "lower", "reduce", "safe", "screen"),
     ),
     Intent(
+        "inheritance",
+        ("inherit*", "hereditary", "genetic", "run in the family", "runs in the family", "passed down",
+         "pass it on", "pass on"),
+        ("inherit", "hereditar", "genetic", "gene", "family", "passed down"),
+    ),
+    Intent(
         "risk",
-        ("risk", "chance of getting", "likely to get", "hereditary", "inherit*", "run in the family",
-         "runs in the family"),
-        ("risk", "chance", "likely", "factor", "gene", "inherit", "family"),
+        ("risk", "chance of getting", "likely to get", "who get", "who is at risk", "susceptib*"),
+        ("risk", "chance", "likely", "factor", "susceptib", "who get", "who is at", "family"),
+    ),
+    Intent(
+        "research",
+        ("research", "clinical trial", "trial", "study", "studies", "new treatment", "experimental"),
+        ("research", "trial", "stud", "new treatment", "experimental"),
     ),
     Intent(
         "treatment",
@@ -138,7 +148,8 @@ INTENTS: tuple[Intent, ...] = (
         "definition",
         ("what is", "what are", "whats", "mean", "define", "definition", "explain", "same as",
          "difference between", "different from"),
-        ("what is", "what are", "mean", "definition", "about", "what a"),
+        ("what is", "what are", "mean", "definition", "about", "what a", "information", "overview",
+         "introduction", "key point", "basics"),
     ),
 )
 INTENT_NAMES: tuple[str, ...] = tuple(i.name for i in INTENTS)

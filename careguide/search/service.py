@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import escape
 
@@ -23,7 +25,10 @@ from .synonyms import synonym_map
 
 MAX_QUERY_LENGTH = 200
 # Candidates taken from the backend for re-ranking, facets and the total.
-CANDIDATES = 200
+CANDIDATES = 100
+# Candidates whose text is read for the sentence that answers (the rest keep their order): the
+# title and heading have already put the sections that can answer near the top.
+SENTENCE_DEPTH = 12
 SNIPPET_WORDS = 30
 
 # Bonuses multiply a hit's normalised full-text score (1.0 = the backend's best).
@@ -81,7 +86,13 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in _STOP}
+    return set(_stems(text))
+
+
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """Cached: titles and headings come back query after query."""
+    return frozenset(stem(w) for w in words(text) if w not in _STOP)
 
 
 def check_query(query) -> str:
@@ -100,7 +111,9 @@ def search(query: str, *, page: int = 1, per_page: int = 10, kind: str | None = 
     backend = get_backend(using)
     analysis = query_language.analyse(text, synonyms=synonym_map(using), vocabulary=backend.vocabulary())
     matches = backend.match(analysis.groups, analysis.phrases, CANDIDATES)
-    entries = SearchEntry.objects.using(using).in_bulk([pk for pk, _ in matches])
+    # Everything but the text first: ranking by title and heading needs no body, and at 100,000
+    # sections reading 200 bodies of a few KB each is most of a query's time.
+    entries = _entries(using, [pk for pk, _ in matches])
     ranked = rerank([(entries[pk], score) for pk, score in matches if pk in entries], analysis)
 
     facets: dict[str, int] = {}
@@ -111,14 +124,20 @@ def search(query: str, *, page: int = 1, per_page: int = 10, kind: str | None = 
     total = len(ranked)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
+    # Then the text of the best few and of the page shown: a sentence holding the whole
+    # question re-orders the best few, and the snippets come from it.
+    top = ranked[:SENTENCE_DEPTH]
+    texts = _texts(using, [e.pk for e, _ in top])
+    ranked = sentence_rerank(top, texts, analysis) + ranked[SENTENCE_DEPTH:]
+    shown = ranked[(page - 1) * per_page : page * per_page]
+    texts.update(_texts(using, [e.pk for e, _ in shown if e.pk not in texts]))
     query_stems = _query_stems(analysis)
     typed = _typed_stems(analysis)
-    shown = ranked[(page - 1) * per_page : page * per_page]
     results = [
-        Hit(e.title, e.heading, e.url, snippet_html(e.body, query_stems, typed), round(score, 4), e.kind)
+        Hit(e.title, e.heading, e.url, snippet_html(texts[e.pk][0], query_stems, typed), round(score, 4), e.kind)
         for e, score in shown
     ]
-    answer = pick_answer(ranked, analysis, query_stems) if page == 1 else None
+    answer = pick_answer(ranked, texts, analysis) if page == 1 else None
     return SearchResponse(
         query=text, corrected_query=analysis.corrected, answer=answer, results=results,
         total=total, page=page, pages=pages, facets=facets,
@@ -158,7 +177,13 @@ def _typed_stems(analysis) -> set[str]:
 
 
 def _heading_matches_intent(heading: str, intent_headings) -> bool:
-    return bool(heading and intent_headings) and query_language.heading_matches(heading, intent_headings)
+    return bool(heading and intent_headings) and _heading_matches(heading, tuple(intent_headings))
+
+
+@lru_cache(maxsize=8192)
+def _heading_matches(heading: str, intent_headings: tuple[str, ...]) -> bool:
+    """Cached: a few dozen headings and a dozen intents make up nearly every call."""
+    return query_language.heading_matches(heading, intent_headings)
 
 
 def _title_cover(title: str, query_stems: set[str]) -> float:
@@ -182,13 +207,13 @@ def _is_exact_term(entry, analysis) -> bool:
 
 
 def rerank(candidates, analysis) -> list[tuple]:
+    """Candidates re-scored by what their title and heading say about the question (no text
+    needed: see ``sentence_rerank`` for that), best first."""
     if not candidates:
         return []
     best = max(score for _, score in candidates) or 1.0
     query_stems = _query_stems(analysis)
     intent_headings = list(getattr(analysis, "intent_headings", None) or [])
-    groups = _group_stems(analysis)
-    intent_words = _intent_words(analysis)
     out = []
     for entry, raw in candidates:
         score = raw / best if best > 0 else 0.0
@@ -204,9 +229,116 @@ def rerank(candidates, analysis) -> list[tuple]:
             bonus += GLOSSARY_BONUS
         if cover == 1 and entry.position == 0 and not analysis.intent:
             bonus += INTRO_BONUS
-        bonus += SENTENCE_BONUS * best_sentence(entry.body, groups, intent_words)[1] / 1.5
         out.append((entry, score * bonus))
-    out.sort(key=lambda pair: (-pair[1], pair[0].title, pair[0].position))
+    return _ordered(out)
+
+
+def sentence_rerank(scored, texts, analysis) -> list[tuple]:
+    """The best few again, with a bonus for a sentence that holds the whole question (and a
+    word of its intent): "In all, treatment usually takes 2 to 3 years" for "how long is
+    treatment for ALL". The bonus is added to the multiplier ``rerank`` gave."""
+    groups = _group_stems(analysis)
+    intent_words = _intent_words(analysis)
+    out = []
+    for entry, score in scored:
+        body = texts.get(entry.pk, ("", ""))[0]
+        sentence = best_sentence(body, groups, intent_words)[1]
+        out.append((entry, score * (1 + SENTENCE_BONUS * sentence / 1.5)))
+    return _ordered(out)
+
+
+def _ordered(scored: list[tuple]) -> list[tuple]:
+    scored.sort(key=lambda pair: (-pair[1], pair[0].title, pair[0].position))
+    return scored
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What ranking reads of a SearchEntry (no text): plain tuples are cheaper than 200 model
+    instances per query."""
+
+    pk: int
+    kind: str
+    title: str
+    heading: str
+    url: str
+    position: int
+
+
+def _entries(using: str, pks) -> dict[int, _Entry]:
+    if not pks:
+        return {}
+    rows = SearchEntry.objects.using(using).filter(pk__in=pks).values_list(
+        "pk", "kind", "title", "heading", "url", "position")
+    return {row[0]: _Entry(*row) for row in rows}
+
+
+def _texts(using: str, pks) -> dict[int, tuple[str, str]]:
+    """pk -> (body, definition) of these entries, in one query."""
+    if not pks:
+        return {}
+    rows = SearchEntry.objects.using(using).filter(pk__in=pks).values_list("pk", "body", "definition")
+    return {pk: (body, definition) for pk, body, definition in rows}
+
+
+# --- reading a section's text ---------------------------------------------------------------
+# A question's stems become one regular expression of word starts, run over the lowercased body
+# (in C); only the words it finds are stemmed to check. Stemming every word of 30 bodies of a few
+# KB each cost more than the rest of a search put together.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_NON_SPACE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    lowered: str  # the body lowercased (same offsets)
+    sentences: tuple[str, ...]
+    sentence_starts: tuple[int, ...]
+
+    def sentence_at(self, offset: int) -> int:
+        return bisect_right(self.sentence_starts, offset) - 1
+
+
+@lru_cache(maxsize=512)
+def _layout(body: str) -> _Layout:
+    sentence_starts, sentences = [], []
+    position = 0
+    for piece in _SENTENCE.split(body):
+        start = body.find(piece, position)
+        position = start + len(piece)
+        text = piece.strip()
+        if text:
+            sentence_starts.append(start + len(piece) - len(piece.lstrip()))
+            sentences.append(text)
+    lowered = body.lower()
+    if len(lowered) != len(body):  # a few characters lowercase to two: offsets would drift
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in body)
+    return _Layout(lowered, tuple(sentences), tuple(sentence_starts))
+
+
+@lru_cache(maxsize=4096)
+def _finder(stems_: frozenset[str]) -> re.Pattern | None:
+    """Words that may have one of these stems: a snowball stem is the start of its words (but
+    for y -> i: "studi" from "study"), so each stem is a word start here."""
+    starts = sorted({st[:-1] if st.endswith("i") and len(st) > 2 else st for st in stems_ if st},
+                    key=len, reverse=True)
+    if not starts:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(p) for p in starts) + r")[^\W_]*(?:'[^\W_]+)?")
+
+
+def _matching(layout: _Layout, stems_) -> list[tuple[int, str]]:
+    """(offset, stem) of the words of the body whose stem is one of ``stems_``."""
+    stems_ = frozenset(stems_)
+    finder = _finder(stems_)
+    if finder is None:
+        return []
+    stem_of = query_language.stem
+    out = []
+    for m in finder.finditer(layout.lowered):
+        found = stem_of(m.group())
+        if found in stems_:
+            out.append((m.start(), found))
     return out
 
 
@@ -214,42 +346,53 @@ def rerank(candidates, analysis) -> list[tuple]:
 _TOKEN = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
 
-def _matches(token: str, query_stems: set[str]) -> bool:
-    return any(stem(w) in query_stems for w in words(token))
-
-
 def snippet_html(body: str, query_stems: set[str], typed_stems: set[str] = frozenset(),
                  size: int = SNIPPET_WORDS) -> str:
     """About ``size`` words of ``body`` around its densest run of query words (the words typed
     count double, synonyms once), escaped, with <mark> around each matched word. Safe to render."""
-    tokens = body.split()
+    found = _matching(_layout(body), query_stems)
+    marked = {offset for offset, _ in found}
+    start = 0
+    if found:
+        # The densest run: the match whose next ``size`` words hold the most weight, counted in
+        # characters (about 7 a word) so that only the window itself is cut into words.
+        span = size * 7
+        weights = [(offset, 2 if stem_ in typed_stems else 1) for offset, stem_ in found]
+        best, best_weight, j, window = 0, -1, 0, 0
+        for i, (offset, _) in enumerate(weights):
+            while j < len(weights) and weights[j][0] < offset + span:
+                window += weights[j][1]
+                j += 1
+            if window > best_weight:
+                best, best_weight = offset, window
+            window -= weights[i][1]
+        # Start a few words before the first match so the snippet reads as a sentence.
+        start = _back_words(body, best, 5)
+    tokens = [(m.start(), m.group()) for m in _NON_SPACE.finditer(body, start)][: size + 1]
     if not tokens:
         return ""
-    marked = [_matches(t, query_stems) for t in tokens]
-    hits = [(2 if _matches(t, typed_stems) else 1) if m else 0 for t, m in zip(tokens, marked, strict=True)]
-    start = 0
-    if len(tokens) > size and any(hits):
-        window = sum(hits[:size])
-        best_count, start = window, 0
-        for i in range(1, len(tokens) - size + 1):
-            window += hits[i + size - 1] - hits[i - 1]
-            if window > best_count:
-                best_count, start = window, i
-        # Start a little before the first match so the snippet reads as a sentence.
-        first = next(i for i in range(start, start + size) if hits[i])
-        start = max(0, min(start, first - 5))
-    end = min(len(tokens), start + size)
+    more = len(tokens) > size
     parts = []
-    for token, hit in zip(tokens[start:end], marked[start:end], strict=True):
-        if hit:
+    for offset, token in tokens[:size]:
+        if any(offset <= o < offset + len(token) for o in marked):
             lead, core, trail = _TOKEN.match(token).groups()
             parts.append(f"{escape(lead)}<mark>{escape(core)}</mark>{escape(trail)}")
         else:
             parts.append(str(escape(token)))
-    return ("… " if start > 0 else "") + " ".join(parts) + (" …" if end < len(tokens) else "")
+    return ("… " if start > 0 else "") + " ".join(parts) + (" …" if more else "")
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+def _back_words(body: str, offset: int, n: int) -> int:
+    """The offset of the token ``n`` tokens before the one at ``offset`` (0 at the start)."""
+    position = offset
+    for _ in range(n + 1):
+        previous = body.rfind(" ", 0, position)
+        while previous > 0 and body[previous - 1].isspace():
+            previous -= 1
+        if previous <= 0:
+            return 0
+        position = previous
+    return _NON_SPACE.search(body, position).start()
 
 
 def _intent_words(analysis) -> tuple[str, ...]:
@@ -260,26 +403,44 @@ def _intent_words(analysis) -> tuple[str, ...]:
     return tuple(h for h in intent.headings if " " not in h and not h.startswith("-"))
 
 
-def _sentence_score(sentence: str, groups: list[set[str]], intent_words) -> float:
-    """Share of the query's terms in one sentence (0..1), +0.5 when it also has a word of
-    the question's intent: "In all, treatment usually takes 2 to 3 years" for "how long is
-    treatment for ALL"."""
-    if not groups:
-        return 0.0
-    sentence_words = words(sentence)
-    sentence_stems = {stem(w) for w in sentence_words}
-    coverage = sum(1 for g in groups if g & sentence_stems) / len(groups)
-    if coverage and intent_words and any(w.startswith(i) for w in sentence_words for i in intent_words):
-        coverage += 0.5
-    return coverage
+@lru_cache(maxsize=64)
+def _intent_finder(intent_words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in intent_words) + ")")
 
 
-def best_sentence(body: str, groups: list[set[str]], intent_words) -> tuple[int, float, list[str]]:
-    sentences = [s.strip() for s in _SENTENCE.split(body) if s.strip()]
+def sentence_scores(body: str, groups: list[set[str]], intent_words) -> list[float]:
+    """Per sentence of ``body``: the share of the query's terms in it (0..1), +0.5 when it also
+    has a word of the question's intent ("In all, treatment usually takes 2 to 3 years" for
+    "how long is treatment for ALL")."""
+    layout = _layout(body)
+    n = len(layout.sentences)
+    if not groups or not n:
+        return [0.0] * n
+    groups_of: dict[str, list[int]] = {}
+    for g, group in enumerate(groups):
+        for stem_ in group:
+            groups_of.setdefault(stem_, []).append(g)
+    present: list[set[int]] = [set() for _ in range(n)]
+    for offset, stem_ in _matching(layout, groups_of):
+        sentence = layout.sentence_at(offset)
+        if sentence >= 0:
+            present[sentence].update(groups_of[stem_])
+    scores = [len(found) / len(groups) for found in present]
+    if intent_words:
+        finder = _intent_finder(tuple(intent_words))
+        with_intent = {layout.sentence_at(m.start()) for m in finder.finditer(layout.lowered)}
+        for sentence in with_intent:
+            if sentence >= 0 and scores[sentence]:
+                scores[sentence] += 0.5
+    return scores
+
+
+def best_sentence(body: str, groups: list[set[str]], intent_words) -> tuple[int, float, tuple[str, ...]]:
+    sentences = _layout(body).sentences
     if not sentences:
-        return -1, 0.0, []
-    scores = [_sentence_score(s, groups, intent_words) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+        return -1, 0.0, ()
+    scores = sentence_scores(body, groups, intent_words)
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best, scores[best], sentences
 
 
@@ -290,27 +451,32 @@ def best_sentences(body: str, analysis) -> tuple[str, float]:
     if best < 0 or score == 0:
         return "", 0.0
     chosen = [sentences[best]]
-    if best + 1 < len(sentences) and _sentence_score(sentences[best + 1], groups, intent_words) > 0:
+    if best + 1 < len(sentences) and sentence_scores(body, groups, intent_words)[best + 1] > 0:
         chosen.append(sentences[best + 1])
     return " ".join(chosen), score
 
 
-def pick_answer(ranked, analysis, query_stems) -> Answer | None:
+def pick_answer(ranked, texts, analysis) -> Answer | None:
+    """``texts``: pk -> (body, definition), holding at least the first five of ``ranked``."""
     if not ranked:
         return None
+
+    def definition(entry) -> str:
+        return texts.get(entry.pk, ("", ""))[1]
+
     # A glossary word asked for ("what is a biopsy", "biopsy") is answered by its definition.
     for entry, _ in ranked[:5]:
-        if _is_exact_term(entry, analysis) and entry.definition:
-            return Answer(entry.title, "", entry.url, entry.definition, "glossary")
+        if _is_exact_term(entry, analysis) and definition(entry):
+            return Answer(entry.title, "", entry.url, definition(entry), "glossary")
     top, top_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    text, sentence_score = best_sentences(top.body, analysis)
+    text, sentence_score = best_sentences(texts.get(top.pk, ("", ""))[0], analysis)
     # A clear winner, or a top hit with a sentence holding every term and the intent.
     complete = bool(analysis.intent) and sentence_score >= 1.5
     if top_score < CLEAR_WINNER * second and not complete:
         return None
-    if top.kind == SearchEntry.Kind.GLOSSARY and top.definition:
-        return Answer(top.title, "", top.url, top.definition, "glossary")
+    if top.kind == SearchEntry.Kind.GLOSSARY and definition(top):
+        return Answer(top.title, "", top.url, definition(top), "glossary")
     if not text:
         return None
     return Answer(top.title, top.heading, top.url, text, "section")

@@ -9,3 +9,4 @@ from .pages import (  # noqa: F401
     TreatmentPage,
 )
 from .snippets import GlossaryTerm, SideEffect  # noqa: F401
+from .syndicated import SyndicatedIndexPage, SyndicatedPage, under_house_rules  # noqa: F401

@@ -106,7 +106,7 @@ class LibraryPage(Page):
         effects = _side_effect_names(self.body)
         return [self.title, self.summary, *stream_segments(self.body.raw_data, effects.get)]
 
-    def compute_reading_grade(self) -> float:
+    def compute_reading_grade(self) -> float | None:
         return round(grade(self.reading_segments()), 1)
 
     def full_clean(self, *args, **kwargs):
@@ -117,7 +117,8 @@ class LibraryPage(Page):
         self.next_review_due = self.compute_next_review()
         update_fields = kwargs.get("update_fields")
         if update_fields is None:
-            self.reading_grade = Decimal(str(self.compute_reading_grade()))
+            value = self.compute_reading_grade()  # None: a page we do not grade (ADR 0017)
+            self.reading_grade = None if value is None else Decimal(str(value))
         return super().save(*args, **kwargs)
 
 
@@ -154,6 +155,7 @@ class HomePage(LibraryPage):
         "library.TopicPage",
         "library.GlossaryPage",
         "library.SideEffectsPage",
+        "library.SyndicatedIndexPage",
     ]
     template = "library/home_page.html"
 

@@ -3,7 +3,7 @@ migration 0002; porter stemming, diacritics folded; bm25 with column weights."""
 
 from __future__ import annotations
 
-from .base import Backend
+from .base import RANK_BUDGET, Backend
 
 FTS_TABLE = "careguide_search_fts"
 # bm25() weights for the columns title, heading, body: a word in the title says most about
@@ -51,11 +51,17 @@ class SqliteBackend(Backend):
         query = fts_query(groups, phrases, all_groups=all_groups)
         if not query:
             return []
-        sql = (
-            f"SELECT rowid, bm25({FTS_TABLE}, %s, %s, %s) AS rank FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s"
-        )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*WEIGHTS, query, limit])
+            # FTS5 walks matches in rowid order without ranking them (cheap): the rowid of the
+            # match after the budget, if there is one, bounds the ranked query.
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                "ORDER BY rowid LIMIT 1 OFFSET %s", [query, RANK_BUDGET])
+            bound = cursor.fetchone()
+            sql = (
+                f"SELECT rowid, bm25({FTS_TABLE}, %s, %s, %s) AS rank FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH %s {'AND rowid < %s ' if bound else ''}ORDER BY rank LIMIT %s"
+            )
+            cursor.execute(sql, [*WEIGHTS, query, *([bound[0]] if bound else []), limit])
             # bm25() is lower-is-better and negative; flip it so higher is better.
             return [(int(rowid), -float(rank)) for rowid, rank in cursor.fetchall()]
