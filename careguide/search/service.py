@@ -32,7 +32,7 @@ SENTENCE_DEPTH = 12
 SNIPPET_WORDS = 30
 
 # Bonuses multiply a hit's normalised full-text score (1.0 = the backend's best).
-INTENT_BONUS = 0.6  # the section heading matches what the question asks (treatment, ...)
+INTENT_BONUS = 1.0  # the section heading matches what the question asks (treatment, ...)
 TITLE_BONUS = 0.8  # the page's title is named by the question ("bone cancer")
 GLOSSARY_BONUS = 0.3  # the query is exactly a glossary word
 SENTENCE_BONUS = 1.0  # one sentence has every term (and a word of the question's intent)
@@ -216,7 +216,10 @@ def rerank(candidates, analysis) -> list[tuple]:
     intent_headings = list(getattr(analysis, "intent_headings", None) or [])
     out = []
     for entry, raw in candidates:
-        score = raw / best if best > 0 else 0.0
+        # The square root: bm25 and ts_rank spread differently (ts_rank favours short
+        # sections), and that spread says more about a section's length than about whether it
+        # answers; damped, the heading and title evidence counts the same on both databases.
+        score = (raw / best) ** 0.5 if best > 0 else 0.0
         bonus = 1.0
         if _heading_matches_intent(entry.heading, intent_headings):
             bonus += INTENT_BONUS
