@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -85,13 +85,10 @@ def stem(word: str) -> str:
     return query_language.stem(word.lower())
 
 
-def stems(text: str) -> set[str]:
-    return set(_stems(text))
-
-
 @lru_cache(maxsize=8192)
-def _stems(text: str) -> frozenset[str]:
-    """Cached: titles and headings come back query after query."""
+def stems(text: str) -> frozenset[str]:
+    """The stems of the content words of ``text``. Cached: titles and headings come back
+    query after query."""
     return frozenset(stem(w) for w in words(text) if w not in _STOP)
 
 
@@ -245,7 +242,8 @@ def sentence_rerank(scored, texts, analysis) -> list[tuple]:
     out = []
     for entry, score in scored:
         body = texts.get(entry.pk, ("", ""))[0]
-        sentence = best_sentence(body, groups, intent_words)[1]
+        best, scores, _sentences = best_sentence(body, groups, intent_words)
+        sentence = scores[best] if best >= 0 else 0.0
         out.append((entry, score * (1 + SENTENCE_BONUS * sentence / 1.5)))
     return _ordered(out)
 
@@ -268,20 +266,22 @@ class _Entry:
     position: int
 
 
-def _entries(using: str, pks) -> dict[int, _Entry]:
+def _values(using: str, pks, *fields: str) -> dict[int, tuple]:
+    """pk -> these fields of the entries, in one query (none for no pks)."""
     if not pks:
         return {}
-    rows = SearchEntry.objects.using(using).filter(pk__in=pks).values_list(
-        "pk", "kind", "title", "heading", "url", "position")
-    return {row[0]: _Entry(*row) for row in rows}
+    rows = SearchEntry.objects.using(using).filter(pk__in=pks).values_list("pk", *fields)
+    return {row[0]: row[1:] for row in rows}
+
+
+def _entries(using: str, pks) -> dict[int, _Entry]:
+    return {pk: _Entry(pk, *row) for pk, row in
+            _values(using, pks, "kind", "title", "heading", "url", "position").items()}
 
 
 def _texts(using: str, pks) -> dict[int, tuple[str, str]]:
-    """pk -> (body, definition) of these entries, in one query."""
-    if not pks:
-        return {}
-    rows = SearchEntry.objects.using(using).filter(pk__in=pks).values_list("pk", "body", "definition")
-    return {pk: (body, definition) for pk, body, definition in rows}
+    """pk -> (body, definition)."""
+    return _values(using, pks, "body", "definition")
 
 
 # --- reading a section's text ---------------------------------------------------------------
@@ -354,7 +354,7 @@ def snippet_html(body: str, query_stems: set[str], typed_stems: set[str] = froze
     """About ``size`` words of ``body`` around its densest run of query words (the words typed
     count double, synonyms once), escaped, with <mark> around each matched word. Safe to render."""
     found = _matching(_layout(body), query_stems)
-    marked = {offset for offset, _ in found}
+    marked = sorted(offset for offset, _ in found)
     start = 0
     if found:
         # The densest run: the match whose next ``size`` words hold the most weight, counted in
@@ -377,7 +377,8 @@ def snippet_html(body: str, query_stems: set[str], typed_stems: set[str] = froze
     more = len(tokens) > size
     parts = []
     for offset, token in tokens[:size]:
-        if any(offset <= o < offset + len(token) for o in marked):
+        first = bisect_left(marked, offset)  # a match that starts inside this token
+        if first < len(marked) and marked[first] < offset + len(token):
             lead, core, trail = _TOKEN.match(token).groups()
             parts.append(f"{escape(lead)}<mark>{escape(core)}</mark>{escape(trail)}")
         else:
@@ -438,25 +439,26 @@ def sentence_scores(body: str, groups: list[set[str]], intent_words) -> list[flo
     return scores
 
 
-def best_sentence(body: str, groups: list[set[str]], intent_words) -> tuple[int, float, tuple[str, ...]]:
+def best_sentence(body: str, groups: list[set[str]], intent_words) -> tuple[int, list[float], tuple[str, ...]]:
+    """The index of the sentence that answers best (-1 when there is none), every sentence's
+    score, and the sentences."""
     sentences = _layout(body).sentences
     if not sentences:
-        return -1, 0.0, ()
+        return -1, [], ()
     scores = sentence_scores(body, groups, intent_words)
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    return best, scores[best], sentences
+    return best, scores, sentences
 
 
 def best_sentences(body: str, analysis) -> tuple[str, float]:
     """The sentence that answers best, and the next one when it matches too."""
-    groups, intent_words = _group_stems(analysis), _intent_words(analysis)
-    best, score, sentences = best_sentence(body, groups, intent_words)
-    if best < 0 or score == 0:
+    best, scores, sentences = best_sentence(body, _group_stems(analysis), _intent_words(analysis))
+    if best < 0 or scores[best] == 0:
         return "", 0.0
     chosen = [sentences[best]]
-    if best + 1 < len(sentences) and sentence_scores(body, groups, intent_words)[best + 1] > 0:
+    if best + 1 < len(sentences) and scores[best + 1] > 0:
         chosen.append(sentences[best + 1])
-    return " ".join(chosen), score
+    return " ".join(chosen), scores[best]
 
 
 def pick_answer(ranked, texts, analysis) -> Answer | None:
