@@ -42,8 +42,8 @@ def test_second_run_changes_and_prints_no_password(no_accounts):
     out = StringIO()
     call_command("setup_demo_accounts", stdout=out)
     assert "Password" not in out.getvalue()
-    # admin, editor, reviewer, nurse, oncologist and the demo patient
-    assert out.getvalue().count("already exists (password unchanged)") == 6
+    # admin, editor, reviewer, nurse, oncologist, the primary-care doctor and the demo patient
+    assert out.getvalue().count("already exists (password unchanged)") == 7
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
 
 

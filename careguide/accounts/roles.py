@@ -23,6 +23,9 @@ REVIEWERS = "Clinical reviewers"
 PATIENTS = "Patients"
 NURSES = "Nurses"
 ONCOLOGISTS = "Oncologists"
+# Doctors outside Cancer Care (a patient's personal physician) who refer patients to it. They
+# see the referrals they made and those referrals' appointments, nothing else of a patient.
+PRIMARY_CARE = "Primary-care clinicians"
 # Membership.role -> the group that mirrors it.
 CARE_TEAM_GROUPS = {"nurse": NURSES, "oncologist": ONCOLOGISTS}
 WORKFLOW_NAME = "Clinical review"
@@ -44,7 +47,7 @@ def ensure_roles() -> tuple[Group, Group]:
 
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
-    for name in CARE_TEAM_GROUPS.values():
+    for name in (*CARE_TEAM_GROUPS.values(), PRIMARY_CARE):
         Group.objects.get_or_create(name=name)
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     for group in (editors, reviewers):
@@ -106,3 +109,10 @@ def is_patient(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.groups.filter(name=PATIENTS).exists()
+
+
+def is_primary_care(user) -> bool:
+    """True for a signed-in, active member of the Primary-care clinicians group."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.groups.filter(name=PRIMARY_CARE).exists()

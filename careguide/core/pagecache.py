@@ -28,6 +28,10 @@ SKIP_PREFIXES = (
     "/side-effect-check/",
     "/diary/",
     "/care-team/",
+    "/referrals/",
+    "/appointments/",
+    "/treatment-plan/",
+    "/prepare/",
 )
 DROP_HEADERS = {"set-cookie", "vary"}
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
 from django.urls import reverse
 
 from .http import absolute, fhir_response, fhir_view
 
 RELEASED = "2026-11-21"
+# Apps that serve FHIR resources of their own: each module has `urlpatterns` (included under
+# /fhir/) and CAPABILITIES, the CapabilityStatement.rest.resource entries for them.
+APP_MODULES = ("careguide.referrals.fhir_urls", "careguide.journey.fhir_urls")
+
+
+def app_capabilities() -> list[dict]:
+    return [entry for module in APP_MODULES for entry in import_module(module).CAPABILITIES]
 
 
 def capability_statement(base: str) -> dict:
@@ -49,6 +58,7 @@ def capability_statement(base: str) -> dict:
                              "documentation": "subject:identifier=<username> (own or the care team's patients)"},
                         ],
                     },
+                    *app_capabilities(),
                 ],
             }
         ],

@@ -1,6 +1,6 @@
 """FHIR R4 API: one module per interaction (ADR 0004)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import metadata, questionnaire, questionnaire_response, views
 
@@ -13,6 +13,8 @@ urlpatterns = [
          name="questionnaire_response_type"),
     path("QuestionnaireResponse/<str:resource_id>", questionnaire_response.questionnaire_response_read,
          name="questionnaire_response"),
+    # Resources other apps own: each app's fhir_urls.py (its routes and CAPABILITIES).
+    *[path("", include(module)) for module in metadata.APP_MODULES],
     path("<str:resource_type>", views.unknown, name="unknown_type"),
     path("<str:resource_type>/<str:resource_id>", views.unknown, name="unknown_instance"),
 ]

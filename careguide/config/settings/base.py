@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "careguide.diary",
     "careguide.alerts",
     "careguide.search",
+    "careguide.referrals",
+    "careguide.journey",
+    "careguide.procedures",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,10 @@
 """Create the demo accounts: admin, editor, reviewer, a nurse and an oncologist in the
-"Cancer care team", and a demo patient (patient@example.org) looked after by that team.
+"Cancer care team", a primary-care doctor who refers (gp), and a demo patient
+(patient@example.org) looked after by that team.
 
 Passwords come from CAREGUIDE_ADMIN_PASSWORD, CAREGUIDE_EDITOR_PASSWORD,
-CAREGUIDE_REVIEWER_PASSWORD, CAREGUIDE_NURSE_PASSWORD, CAREGUIDE_ONCOLOGIST_PASSWORD and
-CAREGUIDE_PATIENT_PASSWORD, or are generated on first run and printed once. An existing
+CAREGUIDE_REVIEWER_PASSWORD, CAREGUIDE_NURSE_PASSWORD, CAREGUIDE_ONCOLOGIST_PASSWORD,
+CAREGUIDE_GP_PASSWORD and CAREGUIDE_PATIENT_PASSWORD, or are generated on first run and printed once. An existing
 account is never changed, so re-running is harmless; the team, its members and its patient
 are added if missing.
 """
@@ -17,7 +18,7 @@ from django.db import transaction
 
 from careguide.accounts import forms, services
 from careguide.accounts.models import ClinicalProfile
-from careguide.accounts.roles import EDITORS, REVIEWERS, ensure_roles
+from careguide.accounts.roles import EDITORS, PRIMARY_CARE, REVIEWERS, ensure_roles
 from careguide.careteam import services as careteam_services
 from careguide.careteam.models import CareTeam, Membership
 
@@ -28,7 +29,10 @@ ACCOUNTS = [
     ("reviewer", REVIEWERS, False, "Medical oncologist"),
     ("nurse", None, False, ""),
     ("oncologist", None, False, ""),
+    ("gp", PRIMARY_CARE, False, ""),
 ]
+# Names shown to patients and staff; the others use the capitalised username.
+DISPLAY_NAMES = {"gp": ("Sam", "Rivera"), "oncologist": ("Priya", "Shah")}
 DEMO_TEAM = "Cancer care team"
 DEMO_TEAM_DESCRIPTION = "The nurses and doctors who look after you during treatment"
 # username -> role in the demo team
@@ -62,7 +66,8 @@ class Command(BaseCommand):
                 continue
             user = User(username=username, email=f"{username}@example.org",
                         is_staff=superuser, is_superuser=superuser,
-                        first_name=username.capitalize())
+                        first_name=DISPLAY_NAMES.get(username, (username.capitalize(), ""))[0],
+                        last_name=DISPLAY_NAMES.get(username, ("", ""))[1])
             user.set_password(self.password(username, f"CAREGUIDE_{username.upper()}_PASSWORD"))
             user.save()
             if group_name:
