@@ -28,6 +28,7 @@ def fetch(url: str):
 
 
 E2E_NURSE_PASSWORD = "e2e-nurse-password-123"  # the demo nurse of the browser tests' server
+E2E_GP_PASSWORD = "e2e-gp-password-123"  # the demo primary-care doctor of that server
 
 
 def start_server(tmp_path_factory):
@@ -36,7 +37,8 @@ def start_server(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CAREGUIDE_"))}
     env.update(DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1", WORKERS="2",
-               CAREGUIDE_ADMIN_PASSWORD="e2e-admin-password-123", CAREGUIDE_NURSE_PASSWORD=E2E_NURSE_PASSWORD)
+               CAREGUIDE_ADMIN_PASSWORD="e2e-admin-password-123", CAREGUIDE_NURSE_PASSWORD=E2E_NURSE_PASSWORD,
+               CAREGUIDE_GP_PASSWORD=E2E_GP_PASSWORD)
     if "DATABASE_URL" not in os.environ:
         env.pop("DATABASE_URL", None)
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed below

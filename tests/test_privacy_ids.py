@@ -130,6 +130,136 @@ def acknowledged_alert(patient):
     return alerts.acknowledge(alert, team_members_for_patient(patient).first())
 
 
+def accepted_referral(patient):
+    """A referral of `patient` from a primary-care doctor, sent and accepted by the patient's team."""
+    from django.contrib.auth.models import Group
+
+    from careguide.accounts.roles import PRIMARY_CARE
+    from careguide.careteam.scoping import team_members_for_patient, teams_for_patient
+    from careguide.referrals import services as referrals
+
+    gp, _ = get_user_model().objects.get_or_create(username="referring-gp", defaults={"email": "gp@clinic.example"})
+    gp.groups.add(Group.objects.get_or_create(name=PRIMARY_CARE)[0])
+    referral = referrals.create(gp, patient=patient, reason="Bone pain", urgency="routine", send=True)
+    return referrals.accept(referral, team_members_for_patient(patient).first(), teams_for_patient(patient).first())
+
+
+def scheduled_referral(patient):
+    from careguide.careteam.scoping import team_members_for_patient
+    from careguide.referrals import workflow
+
+    return workflow.move(accepted_referral(patient), "scheduled", actor=team_members_for_patient(patient).first())
+
+
+def treatment_plan(patient):
+    import datetime
+
+    from careguide.careteam.scoping import team_members_for_patient
+    from careguide.journey import catalog
+    from careguide.journey import services as plans
+
+    nurse = team_members_for_patient(patient).first()
+    return plans.apply_template(nurse, patient, catalog.get("radiation-course"), datetime.date(2026, 3, 2), {})
+
+
+def booked_appointment(patient):
+    """An appointment tomorrow for `patient`, booked by their team for an accepted referral."""
+    from datetime import timedelta
+
+    from careguide.careteam.scoping import team_members_for_patient
+    from careguide.referrals import booking
+    from careguide.referrals.models import Slot
+
+    clinician, _ = get_user_model().objects.get_or_create(username=f"dr-of-{patient.pk}")
+    start = timezone.now() + timedelta(days=1)
+    slot = Slot.objects.create(clinician=clinician, location="fremont", start=start, end=start + timedelta(minutes=30))
+    return booking.book(accepted_referral(patient), slot.pk, actor=team_members_for_patient(patient).first())
+
+
+def change_request(patient):
+    from careguide.referrals import booking
+
+    return booking.ask_for_change(booked_appointment(patient), "change", "", actor=patient)
+
+
+def plan_phase(patient):
+    return treatment_plan(patient).phases.first()
+
+
+REFERRAL_ENDPOINTS = [
+    # The referring doctor's pages: only the doctor who made the referral (not one of `people`).
+    Endpoint("referral, doctor's page", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/",
+             patient_reads=False, care_team_reads=False),
+    Endpoint("send referral", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/send/", method="post",
+             data=lambda r: {}, patient_reads=False, care_team_reads=False),
+    Endpoint("cancel referral, doctor", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/cancel/",
+             method="post", data=lambda r: {"cancel-reason": "Moved away"}, patient_reads=False,
+             care_team_reads=False),
+    # Cancer Care intake: the team that accepted it (a sent referral is every team's queue).
+    Endpoint("referral, intake page", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/",
+             patient_reads=False),
+    # Already accepted: the team's nurse gets the page with the error on the team field (400).
+    Endpoint("accept referral", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/accept/",
+             method="post", data=lambda r: {"accept-team": ""}, patient_reads=False, ok_status=(400,)),
+    Endpoint("reject referral", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/reject/",
+             method="post", data=lambda r: {"reject-reason": ""}, patient_reads=False, ok_status=(400,)),
+    Endpoint("complete referral", make=scheduled_referral, url=lambda r: f"/referrals/intake/{r.pk}/complete/",
+             method="post", data=lambda r: {}, patient_reads=False, ok_status=(302,)),
+    Endpoint("cancel referral, intake", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/cancel/",
+             method="post", data=lambda r: {"cancel-reason": "Moved away"}, patient_reads=False, ok_status=(302,)),
+    # The patient's own pages.
+    Endpoint("visit preparation", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/prepare/",
+             care_team_reads=False),
+    Endpoint("pre-visit questions", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/prepare/questions/",
+             care_team_reads=False),
+    Endpoint("FHIR ServiceRequest read", make=accepted_referral, kind=FHIR_READ,
+             url=lambda r: f"/fhir/ServiceRequest/{r.fhir_id}"),
+    Endpoint("FHIR ServiceRequest search by id", make=accepted_referral, kind=FHIR_SEARCH,
+             url=lambda r: f"/fhir/ServiceRequest?_id={r.fhir_id}"),
+    Endpoint("FHIR ServiceRequest search by subject", make=accepted_referral, kind=FHIR_SEARCH,
+             url=lambda r: f"/fhir/ServiceRequest?subject:identifier={USER_IDENTIFIER_SYSTEM}|{r.patient_id}"),
+]
+
+APPOINTMENT_ENDPOINTS = [
+    Endpoint("booking page", make=accepted_referral, url=lambda r: f"/appointments/book/{r.pk}/",
+             patient_reads=False),
+    Endpoint("appointment calendar file", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/calendar.ics"),
+    Endpoint("ask to cancel or change", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/change/",
+             care_team_reads=False),
+    Endpoint("cancel appointment page", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/cancel/",
+             patient_reads=False),
+    Endpoint("appointment attended or missed", make=booked_appointment, method="post",
+             url=lambda a: f"/appointments/{a.pk}/outcome/", data=lambda a: {"outcome": "noshow"},
+             ok_status=(302,), patient_reads=False),
+    Endpoint("change request page", make=change_request, url=lambda c: f"/appointments/requests/{c.pk}/",
+             patient_reads=False),
+    Endpoint("FHIR Appointment read", make=booked_appointment, kind=FHIR_READ,
+             url=lambda a: f"/fhir/Appointment/{a.fhir_id}"),
+    Endpoint("FHIR Appointment search by id", make=booked_appointment, kind=FHIR_SEARCH,
+             url=lambda a: f"/fhir/Appointment?_id={a.fhir_id}"),
+    Endpoint("FHIR Appointment search by patient", make=booked_appointment, kind=FHIR_SEARCH,
+             url=lambda a: f"/fhir/Appointment?patient:identifier={USER_IDENTIFIER_SYSTEM}|{a.patient_id}"),
+]
+
+PLAN_ENDPOINTS = [
+    Endpoint("treatment plan (care team)", make=treatment_plan, patient_reads=False,
+             url=lambda p: f"/treatment-plan/patients/{p.patient_id}/"),
+    Endpoint("apply a plan template", make=treatment_plan, patient_reads=False,
+             url=lambda p: f"/treatment-plan/patients/{p.patient_id}/new/"),
+    Endpoint("change a plan phase", make=plan_phase, patient_reads=False,
+             url=lambda ph: f"/treatment-plan/plans/{ph.plan_id}/phases/{ph.pk}/"),
+    Endpoint("remove a plan phase", make=plan_phase, patient_reads=False,
+             url=lambda ph: f"/treatment-plan/plans/{ph.plan_id}/phases/{ph.pk}/remove/"),
+    Endpoint("add a plan phase", make=treatment_plan, patient_reads=False,
+             url=lambda p: f"/treatment-plan/plans/{p.pk}/phases/add/"),
+    Endpoint("end a plan", make=treatment_plan, url=lambda p: f"/treatment-plan/plans/{p.pk}/end/", method="post",
+             data=lambda p: {"status": "stopped"}, ok_status=(302,), patient_reads=False),
+    Endpoint("FHIR CarePlan read", make=treatment_plan, kind=FHIR_READ, url=lambda p: f"/fhir/CarePlan/{p.fhir_id}"),
+    Endpoint("FHIR CarePlan search by subject", make=treatment_plan, kind=FHIR_SEARCH,
+             url=lambda p: f"/fhir/CarePlan?subject:identifier={USER_IDENTIFIER_SYSTEM}|{p.patient_id}"),
+]
+
+
 ENDPOINTS = [
     Endpoint("questionnaire response page", make=questionnaire_response,
              url=lambda r: f"/questionnaires/responses/{r.fhir_id}/"),
@@ -161,6 +291,9 @@ ENDPOINTS = [
     Endpoint("resolve alert", make=acknowledged_alert, url=lambda a: f"/care-team/alerts/{a.pk}/resolve/",
              method="post", data=lambda a: {"note": "Called back; seen in clinic."}, ok_status=(302, 303),
              patient_reads=False),
+    *REFERRAL_ENDPOINTS,
+    *APPOINTMENT_ENDPOINTS,
+    *PLAN_ENDPOINTS,
 ]
 
 
@@ -283,7 +416,7 @@ def test_the_registry_covers_every_patient_data_view_that_takes_an_id(people):
 
 
 PATIENT_DATA_PREFIXES = ("questionnaires/", "fhir/", "back-pain-program/", "diary/", "side-effect-check/",
-                         "care-team/", "account/", "api/")
+                         "care-team/", "account/", "api/", "referrals/", "appointments/", "treatment-plan/")
 NOT_PATIENT_DATA = {
     "questionnaires/<str:fhir_id>/",  # a questionnaire to fill in, not anyone's answers
     "fhir/Questionnaire/<str:resource_id>",
@@ -291,4 +424,5 @@ NOT_PATIENT_DATA = {
     "fhir/<str:resource_type>",
     "back-pain-program/week/<int:week>/",  # a week of the signed-in person's own program
     "account/password-reset/confirm/<uidb64>/<token>/",  # a reset link's token
+    "fhir/Slot/<str:resource_id>",  # a clinic time; a slot carries no patient data
 }

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
+from careguide.accounts.roles import is_primary_care
 from careguide.careteam.scoping import is_care_team
 from careguide.core.context_processors import organization
 
@@ -57,12 +58,15 @@ def register(request):
 
 def landing_url(user) -> str:
     """Where a person goes after signing in when no page asked for them: care-team staff to
-    the care-team queue, everyone else to their account page."""
+    the care-team queue, primary-care doctors to their referrals, everyone else to their
+    account page."""
     if is_care_team(user):
         try:
             return reverse("alerts:queue")
         except NoReverseMatch:  # the queue's URL is not routed (yet): the account page will do
             pass
+    if is_primary_care(user):
+        return reverse("referrals:list")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
@@ -148,4 +152,6 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 @never_cache
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"account_sections": sections.registered()})
+    return render(request, "accounts/home.html", {
+        "account_sections": sections.registered(), "is_primary_care": is_primary_care(request.user),
+    })

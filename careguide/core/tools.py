@@ -47,6 +47,39 @@ TOOLS = {
             description="Note your symptoms each day, see how they change, and print a summary for your next visit.",
             url_name="diary:home",
         ),
+        Tool(
+            key="prepare-for-procedure",
+            title="Prepare for your procedure",
+            description=(
+                "Checklists for a biopsy, surgery, radiation, chemotherapy, a lumbar puncture or a stem cell "
+                "transplant: what to do before, on the day and after. Tick things off and print the list."
+            ),
+            url_name="procedures:index",
+        ),
+        Tool(
+            key="treatment-plan",
+            title="Your treatment plan",
+            description=(
+                "See each part of your treatment on a timeline: what it is for, when it happens, and which "
+                "side effects to watch for now."
+            ),
+            url_name="journey:timeline",
+        ),
+        Tool(
+            key="my-referral",
+            title="Your referral and first visit",
+            description=(
+                "See where your referral to Cancer Care is, get ready for your first visit, and answer a few "
+                "questions before it."
+            ),
+            url_name="referrals:mine",
+        ),
+        Tool(
+            key="appointments",
+            title="Your appointments",
+            description="See your visits, add them to your calendar, and ask to change or cancel one.",
+            url_name="appointments:mine",
+        ),
     ]
 }
 

@@ -19,6 +19,7 @@ from careguide.careteam.scoping import scope
 from careguide.questionnaires import services
 from careguide.questionnaires.models import QuestionnaireResponse
 
+from . import search as fhir_search
 from .http import FhirError, absolute, fhir_response, fhir_view, read_body, require_signed_in
 from .outcome import from_engine_issue, operation_outcome
 from .validation import FhirIssue, FhirValidationError, validate
@@ -89,36 +90,16 @@ def search(request):
     """
     require_signed_in(request)
     found = _visible(request).select_related("subject").order_by("-authored", "-pk")
-    if (value := request.GET.get("_id")) is not None:
-        try:
-            found = found.filter(fhir_id=uuid.UUID(value))
-        except ValueError:
-            found = found.none()
+    found = fhir_search.by_id(found, request.GET.get("_id"))
     if (value := request.GET.get("questionnaire")) is not None:
         url, _, version = value.partition("|")
         found = found.filter(questionnaire_url=url, **({"questionnaire_version": version} if version else {}))
-    if (value := request.GET.get("subject:identifier")) is not None:
-        system, bar, user_id = value.rpartition("|")
-        if (bar and system not in ("", services.USER_IDENTIFIER_SYSTEM)) or not user_id.isdigit():
-            found = found.none()
-        else:
-            found = found.filter(subject_id=int(user_id))
+    found = fhir_search.by_user_identifier(found, request.GET.get("subject:identifier"), "subject_id")
     total = found.count()
     records = list(found[:MAX_RESULTS])
     for record in records:
         _audit_read(request, record)
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": [{"relation": "self", "url": request.build_absolute_uri()}],
-        "entry": [
-            {"fullUrl": absolute(request, reverse("fhir:questionnaire_response", args=[r.fhir_id])),
-             "resource": r.resource, "search": {"mode": "match"}}
-            for r in records
-        ],
-    }
-    return fhir_response(bundle)
+    return fhir_search.searchset(request, total, records, "fhir:questionnaire_response", lambda r: r.resource)
 
 
 def _name_link_id(body: dict, issue: FhirIssue) -> FhirIssue:

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "procedures"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/pdf", views.checklist_pdf, name="pdf"),
+]

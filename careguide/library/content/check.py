@@ -1,4 +1,5 @@
-"""Pre-flight check of content/: schema, reading grade of every page, seed-fact coverage.
+"""Pre-flight check of content/: schema, reading grade of every page, seed-fact coverage, and
+the treatment plan templates (content/plans/) and procedure checklists (content/procedures/).
 
     python -m careguide.library.content.check [content/] [--facts tests/data/seed_facts.yaml]
 
@@ -78,6 +79,24 @@ def fact_gaps(texts: dict[str, str], facts: list[dict]) -> list[str]:
     return missing
 
 
+def _check_tools_data(root: str) -> int:
+    """The data files of the patient tools: each read as the site reads it (errors name file
+    and field). Their reading grade is tested with the tools themselves."""
+    from careguide.journey.catalog import read_templates
+    from careguide.procedures.checklists import FOLDER as CHECKLISTS
+    from careguide.procedures.checklists import read_all
+
+    problems = 0
+    for label, read in (("plan templates", lambda: read_templates(root)),
+                        ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS))):
+        try:
+            print(f"{label}: {len(read())}")
+        except ContentError as exc:
+            print(f"ERROR {exc}")
+            problems += 1
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", nargs="?", default="content")
@@ -92,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     for err in ref_errors:
         print(f"ERROR {err}")
     problems = len(ref_errors)
+    problems += _check_tools_data(args.root)
     grades = {}
     for slug, page in tree.pages.items():
         grades[slug] = grade(page_segments(page, tree))

@@ -1,0 +1,122 @@
+"""The day-before reminder email for a procedure checklist.
+
+``send_due()`` is run once a day by ``careguide send-procedure-reminders`` (cron). For every
+saved checklist with the reminder on and the procedure tomorrow (in settings.TIME_ZONE), it
+emails the patient once: a ``ReminderSent`` row, written in the same transaction as the send,
+makes a second run the same day (or a run that overlaps) send nothing more. The email goes only
+to the patient's own address, which they chose when they opted in. Logs carry counts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from careguide.audit import service as audit
+
+from . import checklists
+from .models import ReminderSent, SavedChecklist
+from .pdf import Phones
+
+log = logging.getLogger(__name__)
+COMMAND = "send-procedure-reminders"
+
+
+@dataclass
+class Counts:
+    sent: int = 0
+    skipped: int = 0  # no email address, or a checklist no longer on the site
+    failed: int = 0  # the mail server refused: nothing recorded, so the next run tries again
+
+
+def _phones() -> Phones:
+    from wagtail.models import Site
+
+    from careguide.library import sitecache
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return Phones.from_org(sitecache.organization(site.pk) if site else None)
+
+
+def _page_url(slug: str) -> str:
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    return f"{base}{reverse('procedures:detail', args=[slug])}"
+
+
+def message(checklist: checklists.Checklist, *, procedure_date: dt.date, first_name: str, phones: Phones,
+            url: str) -> tuple[str, str]:
+    """(subject, body) of the reminder: plain text, in our own plain words."""
+    lines = [f"Hello {first_name}," if first_name else "Hello,", "",
+             f"This is your reminder that your procedure is tomorrow, "
+             f"{procedure_date:%A}, {procedure_date:%B} {procedure_date.day}.",
+             f"Your checklist: {checklist.title}.", ""]
+    for key, heading, _hint, items in checklist.sections_list():
+        if key in checklists.REMINDER_SECTIONS:
+            lines.append(f"{heading}:")
+            lines += [f"- {item.text}" for item in items]
+            lines.append("")
+    lines += [f"See your whole list, and tick things off: {url}", "",
+              f"Call {phones.emergency} if you have an emergency.",
+              (f"Call your care team at {phones.care_team} if you are worried, day or night."
+               if phones.care_team else "Call your care team if you are worried, day or night."), "",
+              "You get this email because you asked for a reminder. "
+              "To stop them, untick the reminder on the page above."]
+    # The subject, seen on a lock screen, does not name the procedure.
+    return "Reminder: your procedure is tomorrow", "\n".join(lines)
+
+
+def due(today: dt.date):
+    """Opted-in checklists whose procedure is the day after ``today`` and not yet reminded."""
+    tomorrow = today + dt.timedelta(days=1)
+    return (SavedChecklist.objects.filter(remind=True, procedure_date=tomorrow, patient__is_active=True)
+            .exclude(reminders__procedure_date=tomorrow).order_by("pk"))
+
+
+def send_due(today: dt.date | None = None) -> Counts:
+    today = today or timezone.localdate()
+    counts = Counts()
+    phones = _phones()
+    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
+    for pk in list(due(today).values_list("pk", flat=True)):
+        try:
+            outcome = _send_one(pk, today, phones, sender)
+        except Exception as exc:  # one refused email must not stop the others
+            log.warning("a procedure reminder could not be sent (%s)", type(exc).__name__)
+            counts.failed += 1
+            continue
+        if outcome == "sent":
+            counts.sent += 1
+        elif outcome == "skipped":
+            counts.skipped += 1
+    log.info("procedure reminders: %d sent, %d skipped, %d failed", counts.sent, counts.skipped, counts.failed)
+    return counts
+
+
+def _send_one(pk: int, today: dt.date, phones: Phones, sender) -> str:
+    """Send one reminder if still due; returns "sent", "skipped" or "" (no longer due)."""
+    tomorrow = today + dt.timedelta(days=1)
+    with transaction.atomic():
+        saved = SavedChecklist.objects.select_for_update().get(pk=pk)
+        # Checked again under the lock: another run may have sent it, or the patient changed it.
+        if (not saved.remind or saved.procedure_date != tomorrow
+                or saved.reminders.filter(procedure_date=tomorrow).exists()):
+            return ""
+        patient = saved.patient
+        checklist = checklists.get(saved.slug)
+        if checklist is None or not patient.email:
+            return "skipped"
+        subject, body = message(checklist, procedure_date=tomorrow, first_name=patient.first_name,
+                                phones=phones, url=_page_url(saved.slug))
+        sent = ReminderSent.objects.create(checklist=saved, procedure_date=tomorrow)
+        audit.record(None, audit.CREATE, sent, patient=patient, detail="procedure reminder emailed", system=COMMAND)
+        # Sent last, inside the transaction: if the mail server refuses, the row rolls back and
+        # the next run tries again.
+        send_mail(subject, body, sender, [patient.email], fail_silently=False)
+        return "sent"

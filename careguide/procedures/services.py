@@ -1,0 +1,49 @@
+"""Every write to a patient's procedure checklist, each in one transaction with its audit row.
+
+Audit details name what happened, never the procedure or the ticked items (health data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from careguide.audit import service as audit
+
+from .checklists import Checklist
+from .models import SavedChecklist
+
+
+def saved_for(user, checklist: Checklist) -> SavedChecklist | None:
+    return SavedChecklist.objects.for_user(user).filter(slug=checklist.slug).first()
+
+
+def save_progress(patient, checklist: Checklist, *, ticked: list[str], procedure_date: dt.date | None,
+                  remind: bool) -> SavedChecklist:
+    """Store the patient's ticks, date and reminder choice (the form has checked them).
+
+    Only ids on the current checklist are kept, in the checklist's order.
+    """
+    known = set(ticked)
+    ticked = [item_id for item_id in checklist.tick_ids() if item_id in known]
+    fields = {"version": checklist.version, "ticked": ticked, "procedure_date": procedure_date,
+              "remind": bool(remind and procedure_date)}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                saved = SavedChecklist.objects.select_for_update().filter(patient=patient, slug=checklist.slug).first()
+                if saved is None:
+                    saved = SavedChecklist.objects.create(patient=patient, slug=checklist.slug, **fields)
+                    audit.record(patient, audit.CREATE, saved, patient=patient, detail="checklist progress saved")
+                    return saved
+                for name, value in fields.items():
+                    setattr(saved, name, value)
+                saved.save()
+                audit.record(patient, audit.UPDATE, saved, patient=patient, detail="checklist progress saved")
+                return saved
+        except IntegrityError:
+            # Two first saves at once (two tabs): the other one created the row; update it instead.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,118 @@
+"""FHIR Slot: read and search, for any signed-in person.
+
+A slot says only that a clinician has a time at a location and whether it is taken; it carries
+no patient data, so it is not scoped. Its schedule (clinician at a location) is a contained
+Schedule, since this server does not serve Schedule resources.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from django.db.models import Exists
+from django.utils.dateparse import parse_date, parse_datetime
+
+from careguide.fhir import search as fhir_search
+from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
+
+from . import booking
+from .models import Slot
+
+MAX_RESULTS = 100
+PREFIXES = {"ge": "gte", "gt": "gt", "le": "lte", "lt": "lt", "eq": None}
+DATE_PARAM = re.compile(r"^(eq|ge|gt|le|lt)?(.+)$")
+
+CAPABILITY = {
+    "type": "Slot",
+    "interaction": [{"code": "read"}, {"code": "search-type"}],
+    "searchParam": [
+        {"name": "_id", "type": "token"},
+        {"name": "start", "type": "date", "documentation": "ge/gt/le/lt/eq with a date or a date-time"},
+        {"name": "status", "type": "token", "documentation": "free or busy"},
+    ],
+}
+
+
+def instant(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def slot_resource(slot: Slot, *, busy: bool, known=None) -> dict:
+    place = booking.place(slot.location, known)
+    clinician = booking.person_name(slot.clinician)
+    return {
+        "resourceType": "Slot",
+        "id": str(slot.fhir_id),
+        "contained": [{
+            "resourceType": "Schedule",
+            "id": "schedule",
+            "active": True,
+            "actor": [{"display": clinician}, {"display": place.name}],
+        }],
+        "schedule": {"reference": "#schedule", "display": f"{clinician} at {place.name}"},
+        "status": "busy" if busy else "free",
+        "start": instant(slot.start),
+        "end": instant(slot.end),
+    }
+
+
+def _with_busy(queryset):
+    return queryset.select_related("clinician").annotate(busy=Exists(booking.booked_in()))
+
+
+@fhir_view("GET", "HEAD")
+def slot_read(request, resource_id: str):
+    require_signed_in(request)
+    not_found = FhirError.simple(404, "not-found", f"Slot/{resource_id} is not known.")
+    try:
+        key = uuid.UUID(resource_id)
+    except ValueError:
+        raise not_found from None
+    slot = _with_busy(Slot.objects.filter(fhir_id=key)).first()
+    if slot is None:
+        raise not_found
+    return fhir_response(slot_resource(slot, busy=slot.busy))
+
+
+def date_filter(value: str, field: str, name: str) -> dict:
+    """A FHIR date search value (``ge2026-11-21``, ``lt2026-11-21T10:00:00Z``) as a Django filter;
+    an error naming the parameter when it cannot be read."""
+    match = DATE_PARAM.match(value)
+    if match is None:
+        raise FhirError.simple(400, "value", f"{name}: give a date (e.g. ge2026-11-21).", name)
+    prefix, text = match.group(1) or "eq", match.group(2)
+    try:
+        moment = parse_datetime(text.replace("Z", "+00:00")) if "T" in text else None
+        day = parse_date(text) if moment is None and "T" not in text else None
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        moment = day = None
+    if moment is None and day is None:
+        raise FhirError.simple(400, "value", f"{name}: '{value}' is not a date (use e.g. ge2026-11-21).", name)
+    if moment is not None and moment.tzinfo is None:
+        raise FhirError.simple(400, "value", f"{name}: give a time zone with the time (e.g. Z).", name)
+    if day is not None:
+        lookup = {"eq": "date", "ge": "date__gte", "gt": "date__gt", "le": "date__lte", "lt": "date__lt"}[prefix]
+        return {f"{field}__{lookup}": day}
+    lookup = PREFIXES[prefix]
+    return {f"{field}__{lookup}" if lookup else field: moment}
+
+
+@fhir_view("GET", "HEAD")
+def slot_type(request):
+    """GET /fhir/Slot?start=ge2026-11-21&status=free"""
+    require_signed_in(request)
+    found = _with_busy(Slot.objects.all()).order_by("start", "pk")
+    found = fhir_search.by_id(found, request.GET.get("_id"))
+    for value in request.GET.getlist("start"):
+        found = found.filter(**date_filter(value, "start", "start"))
+    if (value := request.GET.get("status")) is not None:
+        if value not in ("free", "busy"):
+            raise FhirError.simple(400, "value", "status: use free or busy.", "status")
+        found = found.filter(busy=value == "busy")
+    total = found.count()
+    known = booking.locations()
+    slots = list(found[:MAX_RESULTS])
+    return fhir_search.searchset(request, total, slots, "fhir:slot",
+                                 lambda s: slot_resource(s, busy=s.busy, known=known))

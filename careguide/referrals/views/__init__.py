@@ -1,0 +1,88 @@
+"""Referral pages: the referring doctor's (referral.py), Cancer Care intake (referral.py) and the
+patient's (visit.py). What they share: no caching, who may open which page, and how an
+appointment is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from wagtail.models import Site
+
+from careguide.accounts.roles import is_patient, is_primary_care
+from careguide.careteam import scoping
+from careguide.library import sitecache
+
+from .. import services
+from ..models import Appointment
+
+
+def private(response):
+    """Referrals are health data: never cached by browsers or proxies."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+    return response
+
+
+def forbidden(request, audience: str):
+    return private(render(request, "referrals/referral_forbidden.html", {"audience": audience}, status=403))
+
+
+def _only(check, audience: str):
+    """Anonymous visitors go to sign in; signed-in people of another role get a 403 page."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                return forbidden(request, audience)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+primary_care_only = _only(is_primary_care, "primary-care")
+care_team_only = _only(scoping.is_care_team, "care-team")
+patient_only = _only(is_patient, "patient")
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class AppointmentView:
+    appointment: Appointment
+    location_name: str
+    location_address: str
+    location_phone: str
+    clinician: str
+
+    @property
+    def is_booked(self) -> bool:
+        return self.appointment.status == Appointment.Status.BOOKED
+
+
+def appointment_views(request, referral) -> list[AppointmentView]:
+    """The referral's appointments with the location's name (configuration) and the clinician."""
+    locations = {}
+    site = Site.find_for_request(request)
+    if site is not None:
+        locations = {loc.slug: loc for loc in sitecache.organization(site.pk).locations_list}
+    rows = []
+    for appointment in services.appointments_of(referral):
+        where = locations.get(appointment.slot.location)
+        rows.append(AppointmentView(
+            appointment=appointment,
+            location_name=where.name if where else appointment.slot.location,
+            location_address=where.address if where else "",
+            location_phone=where.phone if where else "",
+            clinician=person_name(appointment.slot.clinician),
+        ))
+    return rows

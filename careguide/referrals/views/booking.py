@@ -1,0 +1,105 @@
+"""Care-team staff book a slot for an accepted referral.
+
+Thin: the referral is found only through careguide.careteam.scoping (another team's referral
+is a 404), the slots come from ``booking.free_slots`` and the write is ``booking.book``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods
+
+from careguide.audit import service as audit
+from careguide.careteam import scoping
+
+from .. import booking
+from ..models import Referral
+from ..slots import group_for_offer
+
+MAX_OFFERED = 120  # about a week of one clinician's clinics; the filters narrow the rest
+
+
+def private(response):
+    """Patient data: never cached by browsers or proxies."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+    return response
+
+
+def care_team_only(view):
+    """Anonymous visitors go to sign in; signed-in people outside any care team get a 403 page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not scoping.is_care_team(request.user):
+            return private(render(request, "referrals/appointment_forbidden.html", {"for_staff": True},
+                                  status=403))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _filters(request, known):
+    """The location and clinician chosen in the filter form; unknown values are ignored."""
+    location = request.GET.get("location", "")
+    if location not in known:
+        location = ""
+    clinicians = list(booking.care_team_clinicians())
+    clinician = request.GET.get("clinician", "")
+    if not any(str(c.pk) == clinician for c in clinicians):
+        clinician = ""
+    return location, clinician, clinicians
+
+
+@require_http_methods(["GET", "POST"])
+@care_team_only
+def book(request, referral_pk: int):
+    referral = get_object_or_404(
+        scoping.scope(Referral.objects.select_related("patient", "referrer"), request.user), pk=referral_pk)
+    audit.record(request.user, audit.READ, referral, patient=referral.patient, detail="booking page")
+    known = booking.locations()
+    context = {"referral": referral, "patient_label": booking.person_name(referral.patient),
+               "urgent": referral.urgency == Referral.Urgency.URGENT}
+    if referral.status != Referral.Status.ACCEPTED:
+        return private(render(request, "referrals/booking_unavailable.html", context))
+
+    error = ""
+    if request.method == "POST":
+        slot_id = request.POST.get("slot", "")
+        if not slot_id.isdigit():
+            error = "Choose a time from the list."
+        else:
+            try:
+                appointment = booking.book(referral, int(slot_id), actor=request.user)
+            except booking.BookingError as exc:
+                error = str(exc)
+            else:
+                start = timezone.localtime(appointment.slot.start)
+                messages.success(request, f"Booked for {context['patient_label']}: "
+                                          f"{start:%A %B} {start.day} at {start:%H:%M}.")
+                return redirect("appointments:mine")
+
+    location, clinician, clinicians = _filters(request, known)
+    slots = booking.free_slots()
+    if location:
+        slots = slots.filter(location=location)
+    if clinician:
+        slots = slots.filter(clinician_id=int(clinician))
+    offered = list(slots[:MAX_OFFERED])
+    groups = group_for_offer(offered, urgent=context["urgent"], today=timezone.localdate(),
+                             zone=booking.local_zone())
+    rows = [(group, [(slot, booking.place(slot.location, known), booking.person_name(slot.clinician))
+                     for slot in group.slots]) for group in groups]
+    context.update({
+        "groups": rows, "error": error, "locations": known.values(), "clinicians": clinicians,
+        "chosen_location": location, "chosen_clinician": clinician, "truncated": len(offered) == MAX_OFFERED,
+        "any_slots": bool(offered),
+    })
+    return private(render(request, "referrals/booking.html", context))

@@ -1,0 +1,77 @@
+"""Shared makers for the booking tests (tests/test_booking_*.py): people, teams, referrals, slots.
+
+Time: tests travel to MONDAY_8AM (local, America/Los_Angeles), before the demo clinic's
+morning session, so "today" has free slots and the week ahead is predictable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from careguide.accounts import forms, services
+from careguide.accounts.roles import PRIMARY_CARE
+from careguide.careteam import services as careteam
+from careguide.careteam.models import CareTeam
+from careguide.referrals import workflow
+from careguide.referrals.models import ClinicSession, Referral, Slot
+
+LOCAL = ZoneInfo("America/Los_Angeles")
+MONDAY_8AM = dt.datetime(2026, 11, 23, 8, 0, tzinfo=LOCAL)
+PASSWORD = "a calm walk by the river 7"
+
+
+def local(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
+    """An aware time ``day_offset`` days after MONDAY_8AM's date, at hour:minute local time."""
+    day = MONDAY_8AM.date() + dt.timedelta(days=day_offset)
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL)
+
+
+def patient(email: str, first_name: str = "Pat"):
+    return services.register_patient(email=email, password=PASSWORD, first_name=first_name,
+                                     consent_wording=forms.CONSENT_WORDING)
+
+
+def staff(username: str, **extra):
+    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+
+
+def team_with(name: str, *, nurse, patients=(), clinician=None) -> CareTeam:
+    team = CareTeam.objects.create(name=name)
+    careteam.add_member(None, team, nurse, "nurse")
+    if clinician is not None:
+        careteam.add_member(None, team, clinician, "oncologist")
+    for person in patients:
+        careteam.assign_patient(None, team, person)
+    return team
+
+
+def gp(username: str = "gp.test"):
+    doctor = staff(username, first_name="Sam", last_name="Rivera")
+    doctor.groups.add(Group.objects.get_or_create(name=PRIMARY_CARE)[0])
+    return doctor
+
+
+def referral(person, referrer, *, team=None, urgency="routine", status="accepted") -> Referral:
+    """A referral of ``person`` moved through the workflow to ``status``."""
+    made = workflow.start(Referral(patient=person, referrer=referrer, reason="Bone pain", urgency=urgency,
+                                   team=team), actor=referrer)
+    path = {"draft": [], "sent": ["sent"], "accepted": ["sent", "accepted"],
+            "scheduled": ["sent", "accepted", "scheduled"]}[status]
+    for step in path:
+        workflow.move(made, step, actor=referrer)
+    made.refresh_from_db()
+    return made
+
+
+def slot(clinician, start: dt.datetime, *, minutes: int = 30, location: str = "fremont") -> Slot:
+    return Slot.objects.create(clinician=clinician, location=location, start=start,
+                               end=start + dt.timedelta(minutes=minutes))
+
+
+def session(clinician, weekday: int = 0, start=(9, 0), end=(12, 0), location="fremont", minutes=30):
+    return ClinicSession.objects.create(clinician=clinician, location=location, weekday=weekday,
+                                        start_time=dt.time(*start), end_time=dt.time(*end), slot_minutes=minutes)

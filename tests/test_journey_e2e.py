@@ -1,0 +1,127 @@
+"""The care journey in Chromium, as patients, a primary-care doctor and the care team see it.
+
+1. A patient who registered follows a procedure checklist: opens "Prepare for your procedure"
+   from a library page, ticks things off, sets the date, saves, and finds their ticks again
+   after signing in anew; the printable PDF is offered.
+2. A primary-care doctor refers that patient; a nurse accepts the referral and books the first
+   visit in a published slot; the patient sees the appointment, with its calendar file.
+
+axe-core runs on every page on the way.
+"""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from support import E2E_GP_PASSWORD, E2E_NURSE_PASSWORD, axe_violations
+from test_triage_e2e import register, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def no_axe_violations(page, where):
+    assert axe_violations(page) == [], where
+
+
+def test_a_patient_follows_a_procedure_checklist(server, browser):
+    base = server["base"]
+    name = f"Lena{uuid.uuid4().hex[:8]}"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    register(page, base, name)
+
+    page.goto(base + "/conditions/bone-cancer/")
+    page.get_by_role("link", name="Prepare for your procedure").first.click()
+    expect(page).to_have_url(re.compile(r"/prepare/$"))
+    no_axe_violations(page, "checklist list")
+    page.get_by_role("link", name="Having a biopsy").click()
+    expect(page).to_have_url(re.compile(r"/prepare/biopsy/$"))
+    no_axe_violations(page, "biopsy checklist")
+
+    page.locator("#item-know-the-type").check()
+    page.locator("#item-medicine-list").check()
+    in_a_week = datetime.date.today() + datetime.timedelta(days=7)
+    page.locator("#id_procedure_date").fill(in_a_week.isoformat())
+    page.get_by_role("button", name="Save my checklist").click()
+    expect(page.locator("#progress")).to_contain_text("You have done 2 of")
+    no_axe_violations(page, "saved checklist")
+
+    # A past date is refused with a message on the field, and nothing else changes.
+    page.locator("#item-allergies").check()
+    page.locator("#id_procedure_date").fill("2020-01-01")
+    page.get_by_role("button", name="Save my checklist").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    no_axe_violations(page, "checklist with an error")
+
+    # Signed out and in again (another phone): the ticks were saved to the account.
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, base, f"{name.lower()}@example.org", "a long and careful password 42")
+    page.goto(base + "/prepare/biopsy/")
+    expect(page.locator("#item-know-the-type")).to_be_checked()
+    expect(page.locator("#item-medicine-list")).to_be_checked()
+    expect(page.locator("#item-allergies")).not_to_be_checked()
+    expect(page.locator("#progress")).to_contain_text("2 of")
+    response = page.request.get(base + "/prepare/biopsy/pdf")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    context.close()
+
+
+def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_sees(server, browser):
+    base = server["base"]
+    name = f"Omar{uuid.uuid4().hex[:8]}"
+    email = f"{name.lower()}@example.org"
+    patient_context = browser.new_context(viewport={"width": 390, "height": 844})
+    patient = patient_context.new_page()
+    register(patient, base, name)
+
+    # The primary-care doctor refers the patient, urgently.
+    gp_context = browser.new_context()
+    gp = gp_context.new_page()
+    sign_in(gp, base, "gp", E2E_GP_PASSWORD)
+    expect(gp).to_have_url(re.compile(r"/referrals/$"))
+    no_axe_violations(gp, "doctor's referrals")
+    gp.goto(base + "/referrals/new/")
+    no_axe_violations(gp, "referral form")
+    gp.locator("#id_email").fill(email)
+    gp.locator("#id_reason").fill("Pain in the left thigh for six weeks, worse at night")
+    gp.locator("#id_urgency_1").check()
+    gp.get_by_role("button", name="Send to Cancer Care").click()
+    expect(gp.locator("main")).to_contain_text("Sent")
+    no_axe_violations(gp, "referral sent")
+    referral_url = gp.url
+
+    # A nurse accepts it from the intake queue and books the first visit.
+    nurse_context = browser.new_context()
+    nurse = nurse_context.new_page()
+    sign_in(nurse, base, "nurse", E2E_NURSE_PASSWORD)
+    nurse.goto(base + "/referrals/intake/")
+    no_axe_violations(nurse, "intake queue")
+    nurse.get_by_role("link", name=re.compile(name)).first.click()
+    no_axe_violations(nurse, "intake referral")
+    nurse.locator("#id_accept-team").select_option(label="Cancer care team")
+    nurse.get_by_role("button", name="Accept the referral").click()
+    nurse.get_by_role("link", name="Book the first visit").click()
+    expect(nurse).to_have_url(re.compile(r"/appointments/book/\d+/$"))
+    no_axe_violations(nurse, "booking")
+    nurse.locator("input[name=slot]").first.check()
+    nurse.get_by_role("button", name=re.compile("^Book")).click()
+    expect(nurse.locator("main")).to_contain_text("booked")
+    no_axe_violations(nurse, "booked")
+
+    # The patient sees the appointment, with a calendar file, and the referral is scheduled.
+    patient.goto(base + "/appointments/")
+    no_axe_violations(patient, "patient's appointments")
+    expect(patient.locator("main")).to_contain_text("Fremont")
+    calendar = patient.get_by_role("link", name=re.compile("Add .*to (your )?calendar")).first
+    response = patient.request.get(base + calendar.get_attribute("href"))
+    assert response.status == 200 and b"BEGIN:VEVENT" in response.body()
+    patient.goto(base + "/referrals/mine/")
+    no_axe_violations(patient, "patient's referral")
+    gp.goto(referral_url)
+    expect(gp.locator("main")).to_contain_text("Scheduled")
+    for context in (patient_context, gp_context, nurse_context):
+        context.close()
