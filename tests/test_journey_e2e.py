@@ -3,8 +3,10 @@
 1. A patient who registered follows a procedure checklist: opens "Prepare for your procedure"
    from a library page, ticks things off, sets the date, saves, and finds their ticks again
    after signing in anew; the printable PDF is offered.
-2. A primary-care doctor refers that patient; a nurse accepts the referral and books the first
-   visit in a published slot; the patient sees the appointment, with its calendar file.
+2. A primary-care doctor refers a patient; a nurse accepts the referral and books the first
+   visit in a published slot; the patient sees the appointment, with its calendar file, gets
+   ready for the visit and asks to change the time; the nurse gives the patient a radiation
+   plan that started this week, and the patient sees "You are here" on their timeline.
 
 axe-core runs on every page on the way.
 """
@@ -121,7 +123,37 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     assert response.status == 200 and b"BEGIN:VEVENT" in response.body()
     patient.goto(base + "/referrals/mine/")
     no_axe_violations(patient, "patient's referral")
+    patient.get_by_role("link", name=re.compile("Get ready for your first visit")).first.click()
+    expect(patient.locator("h1")).to_have_text("Get ready for your first visit")
+    no_axe_violations(patient, "visit preparation")
+    patient.get_by_role("link", name="Answer the questions").click()
+    no_axe_violations(patient, "pre-visit questions")
+    patient.goto(base + "/appointments/")
+    patient.get_by_role("link", name=re.compile("Ask to cancel or change")).first.click()
+    no_axe_violations(patient, "change request form")
+    patient.locator("input[name=kind][value=change]").check()
+    patient.get_by_role("button", name="Send my request").click()
+    expect(patient.locator("main")).to_contain_text("We have your request")
     gp.goto(referral_url)
     expect(gp.locator("main")).to_contain_text("Scheduled")
+
+    # The nurse adds a radiation plan from the referral; the patient sees where they are.
+    nurse.goto(base + "/referrals/intake/")
+    nurse.get_by_role("link", name=re.compile(name)).first.click()
+    nurse.get_by_role("link", name=re.compile("^Treatment plan for")).click()
+    no_axe_violations(nurse, "care team's view of the plan")
+    nurse.get_by_role("link", name="Add a treatment plan").click()
+    no_axe_violations(nurse, "choose a plan template")
+    nurse.get_by_label(re.compile("^Radiation therapy")).check()
+    nurse.get_by_role("button", name="Continue").click()
+    no_axe_violations(nurse, "plan settings")
+    # Radiation runs Monday to Friday: started this week's Monday, so today is within it.
+    today = datetime.date.today()
+    nurse.get_by_label("Start date").fill((today - datetime.timedelta(days=today.weekday())).isoformat())
+    nurse.get_by_role("button", name="Save the plan").click()
+    patient.goto(base + "/treatment-plan/")
+    expect(patient.locator("[aria-current=step]")).to_have_count(1)
+    expect(patient.locator("main")).to_contain_text("You are here")
+    no_axe_violations(patient, "patient's timeline")
     for context in (patient_context, gp_context, nurse_context):
         context.close()
