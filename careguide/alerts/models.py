@@ -11,27 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
+
 from . import rules
 
 
-class ImmutableError(ValueError):
-    """A change to a row that is written once."""
-
-
-class _WriteOnce(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError(f"{self._meta.verbose_name.capitalize()} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(f"{self._meta.verbose_name.capitalize()} rows are never deleted.")
-
-
-class TriageEvent(_WriteOnce):
+class TriageEvent(WriteOnce):
     """One side-effect result of a patient, from the check or a diary entry."""
 
     class Source(models.TextChoices):
@@ -64,7 +49,7 @@ class TriageEvent(_WriteOnce):
         return f"Triage event {self.pk} ({self.source})"
 
 
-class Alert(_WriteOnce):
+class Alert(WriteOnce):
     """A result the care team must look at. Open until a team member resolves it."""
 
     class Kind(models.TextChoices):
@@ -106,7 +91,7 @@ class Alert(_WriteOnce):
         return self.status in rules.OPEN_STATUSES
 
 
-class AlertStatus(_WriteOnce):
+class AlertStatus(WriteOnce):
     """One step of an alert's life: who moved it to which status, when, and why."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="history")

@@ -17,11 +17,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.http import private as _private
 
 from . import rules, services
 from .models import Alert, AlertStatus, TriageEvent
@@ -31,11 +32,6 @@ FILTERS = {"open": "Open alerts", "resolved": "Resolved alerts"}
 RECENT = 20
 QUEUE_LIMIT = 200
 
-
-def _private(response):
-    """Patient data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def care_team_only(view):
@@ -55,9 +51,6 @@ def care_team_only(view):
 def _audit_reads(user, patients, object_type, detail):
     audit.record_reads(user, patients, object_type=object_type, detail=detail)
 
-
-def patient_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class ResolveForm(forms.Form):
@@ -137,7 +130,7 @@ def _detail(request, alert, *, form=None, error="", status=200):
         "previous": alert.previous_event,
         "findings": finding_rows(alert.event),
         "history": history,
-        "patient_label": patient_name(alert.patient),
+        "patient_label": display_name(alert.patient),
         "form": form or ResolveForm(),
         "state_error": error,
         "can_acknowledge": alert.status == rules.NEW,
@@ -201,5 +194,5 @@ def patient(request, patient_id):
         patient=person, detail="care team patient page",
     )
     return _private(render(request, "alerts/patient.html", {
-        "person": person, "patient_label": patient_name(person), "events": events, "alerts": alerts,
+        "person": person, "patient_label": display_name(person), "events": events, "alerts": alerts,
     }))

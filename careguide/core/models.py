@@ -1,4 +1,5 @@
-"""Organization details as configuration: the site's name, locations and phone numbers."""
+"""Organization details as configuration: the site's name, locations and phone numbers; and
+``WriteOnce``, the base of every row that records a step and is never changed."""
 
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -62,3 +63,23 @@ class Location(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class ImmutableError(ValueError):
+    """A change to a row that is written once."""
+
+
+class WriteOnce(models.Model):
+    """A row written once and never changed or deleted: status histories (alerts, referrals,
+    treatment plans), where who did what and when must stay as it was."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError(f"{self._meta.verbose_name.capitalize()} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{self._meta.verbose_name.capitalize()} rows are never deleted.")

@@ -19,11 +19,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.http import private as _private
 from careguide.triage.engine import InputError
 
 from . import crosswalk, pdf, proctcae, services, trends, wording
@@ -33,19 +34,11 @@ from .models import DiaryEntry, SymptomAnswer
 CSV_COLUMNS = ("date", "symptom", "frequency", "severity", "interference", "present", "composite_grade", "disposition")
 
 
-def _private(response):
-    """Diary pages are health data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
-
 
 def _page(request, template, context, status=200):
     context.setdefault("private", True)
     return _private(render(request, template, context, status=status))
 
-
-def _display_name(user) -> str:
-    return user.get_full_name().strip() or user.get_username()
 
 
 # --- whose diary -----------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def entry(request, pk):
     context = {
         "entry": entry,
         "staff_read": staff_read,
-        "patient_name": _display_name(entry.patient),
+        "patient_name": display_name(entry.patient),
         "answers": [_answer_row(a) for a in answers],
         "guidance": side_effect_guidance.build(
             entry.result(), entry.contract_input,
@@ -250,7 +243,7 @@ def trends_page(request, patient_id=None):
     urls = _urls(patient, staff_read)
     context = {
         "patient": patient,
-        "patient_name": _display_name(patient),
+        "patient_name": display_name(patient),
         "staff_read": staff_read,
         "charts": [trends.TrendChart(s, start, end) for s in series],
         "start": start,
@@ -302,7 +295,7 @@ def summary_pdf(request, patient_id=None):
         in_range.filter(disposition__in=("emergency", "red")).order_by("date").values_list("date", "disposition")
     )
     content = pdf.build(
-        name=_display_name(patient), start=start, end=end, series=series, call_days=call_days,
+        name=display_name(patient), start=start, end=end, series=series, call_days=call_days,
         entry_days=in_range.count(),
     )
     _audit_read(request, patient, staff_read, "diary summary PDF")

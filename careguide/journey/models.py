@@ -18,9 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class ImmutableError(ValueError):
-    """A change to a row that is written once."""
+from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
 
 
 class TreatmentPlan(models.Model):
@@ -59,7 +57,7 @@ class TreatmentPlan(models.Model):
         return f"{self.template_id}|{self.template_version}"
 
 
-class PlanStatus(models.Model):
+class PlanStatus(WriteOnce):
     """One status of a plan: who set it, and when."""
 
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="history")
@@ -74,14 +72,6 @@ class PlanStatus(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError("Plan status rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("Plan status rows are never deleted.")
 
 
 class PlanPhase(models.Model):

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 
 from . import plans
@@ -27,11 +28,6 @@ class PlanError(ValueError):
         self.message = message
         self.field = field
 
-
-def _label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _check_dates(start: dt.date, end: dt.date) -> None:
@@ -59,7 +55,8 @@ def apply_template(actor, patient, template: PlanTemplate, start: dt.date,
         patient=patient, template_id=template.id, template_version=template.version, title=template.title,
         parameters=values, start_date=start, created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    PlanStatus.objects.create(plan=plan, status=TreatmentPlan.Status.ACTIVE, by=plan.created_by, by_label=_label(actor))
+    PlanStatus.objects.create(plan=plan, status=TreatmentPlan.Status.ACTIVE, by=plan.created_by,
+                              by_label=display_name(actor))
     PlanPhase.objects.bulk_create(
         PlanPhase(
             plan=plan, key=phase.key, title=phase.title, purpose=phase.purpose, library_url=phase.library,
@@ -121,6 +118,6 @@ def end_plan(actor, plan: TreatmentPlan, status: str) -> TreatmentPlan:
     plan.status = status
     plan.save(update_fields=["status"])
     PlanStatus.objects.create(plan=plan, status=status, by=actor if getattr(actor, "is_authenticated", False) else None,
-                              by_label=_label(actor))
+                              by_label=display_name(actor))
     audit.record(actor, audit.UPDATE, plan, patient=plan.patient, detail=f"plan {status}")
     return plan

@@ -14,21 +14,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.http import private as _private
 
 from . import calendar, catalog, presenters, services
 from .forms import AddPhaseForm, ApplyForm, EndPlanForm, PhaseDatesForm
 from .models import PlanPhase, TreatmentPlan
-
-
-def _private(response):
-    """Treatment plans are health data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def _page(request, template, context, status=200):
@@ -38,9 +33,6 @@ def _page(request, template, context, status=200):
 def _forbidden(request):
     return _page(request, "journey/forbidden.html", {}, status=403)
 
-
-def _display_name(user) -> str:
-    return user.get_full_name().strip() or user.get_username()
 
 
 def _plans_of(request, patient):
@@ -111,7 +103,7 @@ def patient_timeline(request, patient_id):
         "plans": presenters.build(plan_list, timezone.localdate(), staff=True),
         "staff": True,
         "patient": patient,
-        "patient_label": _display_name(patient),
+        "patient_label": display_name(patient),
     }
     return _page(request, "journey/timeline.html", context)
 
@@ -125,7 +117,7 @@ def apply_template(request, patient_id):
     chosen = request.POST.get("template") or request.GET.get("template")
     template = catalog.get(chosen) if chosen else None
     _audit_page_read(request, patient, object_type="journey.treatmentplan")
-    context = {"patient": patient, "patient_label": _display_name(patient)}
+    context = {"patient": patient, "patient_label": display_name(patient)}
     if template is None:
         context.update(templates=list(catalog.templates().values()),
                        choice_error="Choose a plan template." if chosen is not None else "")
@@ -176,7 +168,7 @@ def edit_phase(request, plan_id, phase_id):
     else:
         _audit_page_read(request, plan.patient, phase)
         form = PhaseDatesForm(initial={"start_date": phase.start_date, "end_date": phase.end_date, "note": phase.note})
-    context = {"plan": plan, "phase": phase, "form": form, "patient_label": _display_name(plan.patient)}
+    context = {"plan": plan, "phase": phase, "form": form, "patient_label": display_name(plan.patient)}
     return _page(request, "journey/phase_form.html", context, status=400 if form.errors else 200)
 
 
@@ -200,7 +192,7 @@ def add_phase(request, plan_id):
         else:
             messages.success(request, f"“{data['title']}” is added to the plan.")
             return redirect(_patient_url(plan))
-    context = {"plan": plan, "phase": None, "form": form, "patient_label": _display_name(plan.patient)}
+    context = {"plan": plan, "phase": None, "form": form, "patient_label": display_name(plan.patient)}
     return _page(request, "journey/phase_form.html", context, status=400 if form.errors else 200)
 
 
@@ -223,7 +215,7 @@ def remove_phase(request, plan_id, phase_id):
         else:
             messages.success(request, f"“{phase.title}” is removed from the plan.")
             return redirect(_patient_url(plan))
-    context = {"plan": plan, "phase": phase, "error": error, "patient_label": _display_name(plan.patient)}
+    context = {"plan": plan, "phase": phase, "error": error, "patient_label": display_name(plan.patient)}
     return _page(request, "journey/remove_phase.html", context, status=400 if error else 200)
 
 
@@ -245,5 +237,5 @@ def end_plan(request, plan_id):
         else:
             messages.success(request, f"The plan “{plan.title}” has ended.")
             return redirect(_patient_url(plan))
-    context = {"plan": plan, "form": form, "patient_label": _display_name(plan.patient)}
+    context = {"plan": plan, "form": form, "patient_label": display_name(plan.patient)}
     return _page(request, "journey/end_plan.html", context, status=400 if form.errors else 200)

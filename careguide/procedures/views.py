@@ -13,21 +13,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from careguide.accounts.roles import is_patient
 from careguide.core.context_processors import organization
+from careguide.core.http import private as _private
 
 from . import checklists, pdf, services
 from .forms import ProgressForm
 from .models import SavedChecklist
-
-
-def _private(response):
-    """A signed-in person's page may hold their health data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def _checklist(slug):

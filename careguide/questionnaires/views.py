@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views import View
 
 from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
+from careguide.core.http import private as _private
 
 from . import engine, services
 from .forms import QuestionnaireForm
@@ -25,11 +25,6 @@ from .presenters import response_sections, scores
 
 DRAFTS_SESSION_KEY = "careguide_questionnaire_drafts"
 
-
-def _private(response):
-    """Answers are health data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 class QuestionnaireFillView(View):

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 
 from . import workflow
@@ -52,11 +53,6 @@ class SlotConfigError(ValueError):
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # --- locations (configuration) -----------------------------------------------------------------
@@ -102,7 +98,7 @@ def care_team_clinicians() -> QuerySet:
 
 def check_sessions(sessions, known: dict[str, Place]) -> None:
     problems = [
-        f"Clinic session {s.pk} ({person_name(s.clinician)}, {s.get_weekday_display()}): location "
+        f"Clinic session {s.pk} ({display_name(s.clinician)}, {s.get_weekday_display()}): location "
         f"'{s.location}' is not one of the organization's locations ({', '.join(sorted(known)) or 'none'})."
         for s in sessions if s.location not in known
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
 from careguide.fhir import search as fhir_search
@@ -51,9 +52,9 @@ def appointment_resource(appointment: Appointment, known=None) -> dict:
         "created": instant(appointment.booked_at),
         "participant": [
             {"actor": {"identifier": {"system": USER_IDENTIFIER_SYSTEM, "value": str(appointment.patient_id)},
-                       "display": booking.person_name(appointment.patient)},
+                       "display": display_name(appointment.patient)},
              "status": "accepted"},
-            {"actor": {"display": booking.person_name(slot.clinician)}, "status": "accepted"},
+            {"actor": {"display": display_name(slot.clinician)}, "status": "accepted"},
             {"actor": {"display": place.name}, "status": "accepted"},
         ],
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.fhir import search as fhir_search
 from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
@@ -54,9 +55,6 @@ CAPABILITIES = [
 ]
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
 
 def to_fhir(referral: Referral) -> dict:
     """The referral as a FHIR R4 ServiceRequest (validated on the way out by fhir_response)."""
@@ -74,7 +72,7 @@ def to_fhir(referral: Referral) -> dict:
         "code": {"text": "Referral to Cancer Care"},
         "subject": subject_reference(referral.patient),
         "authoredOn": referral.created_at.isoformat(timespec="seconds"),
-        "requester": {"display": _name(referral.referrer)},
+        "requester": {"display": display_name(referral.referrer)},
         "performer": [{"display": referral.team.name if referral.team else PERFORMER}],
         "reasonCode": [{"text": referral.reason}],
     }

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db.models import Exists
 from django.utils.dateparse import parse_date, parse_datetime
 
+from careguide.accounts.names import display_name
 from careguide.fhir import search as fhir_search
 from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
 
@@ -41,7 +42,7 @@ def instant(value: datetime) -> str:
 
 def slot_resource(slot: Slot, *, busy: bool, known=None) -> dict:
     place = booking.place(slot.location, known)
-    clinician = booking.person_name(slot.clinician)
+    clinician = display_name(slot.clinician)
     return {
         "resourceType": "Slot",
         "id": str(slot.fhir_id),

@@ -18,9 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class ImmutableError(ValueError):
-    """A change to a row that is written once."""
+from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
 
 
 class Referral(models.Model):
@@ -65,7 +63,7 @@ class Referral(models.Model):
         return f"Referral {self.pk} ({self.status})"
 
 
-class ReferralStatus(models.Model):
+class ReferralStatus(WriteOnce):
     """One step of a referral: who moved it to which status, when, and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
@@ -83,14 +81,6 @@ class ReferralStatus(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError("Referral status rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("Referral status rows are never deleted.")
 
 
 class ClinicSession(models.Model):

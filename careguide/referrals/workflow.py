@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 
 from .models import Referral, ReferralStatus
@@ -47,18 +48,13 @@ def allowed(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
-def _label(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
-
 
 @transaction.atomic
 def start(referral: Referral, *, actor) -> Referral:
     """Save a new referral with its first status row (draft)."""
     referral.status = S.DRAFT
     referral.save()
-    ReferralStatus.objects.create(referral=referral, status=S.DRAFT, by=actor, by_label=_label(actor))
+    ReferralStatus.objects.create(referral=referral, status=S.DRAFT, by=actor, by_label=display_name(actor))
     audit.record(actor, audit.CREATE, referral, patient=referral.patient, detail="referral draft")
     return referral
 
@@ -80,7 +76,7 @@ def move(referral: Referral, target: str, *, actor, reason: str = "", system: st
         )
     if target in NEEDS_REASON and not reason:
         raise TransitionError(f"Give a reason: the referral is {S(target).label.lower()}.", field="reason")
-    ReferralStatus.objects.create(referral=locked, status=target, by=actor, by_label=_label(actor), reason=reason)
+    ReferralStatus.objects.create(referral=locked, status=target, by=actor, by_label=display_name(actor), reason=reason)
     locked.status = target
     locked.save(update_fields=["status"])
     # The reason is clinical free text: it stays in the status row, never in the audit log.

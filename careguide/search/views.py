@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+
+from careguide.core.http import private as _private
 
 from . import zero
 from .models import SearchEntry
@@ -119,10 +120,6 @@ def facets_for(query: str, facets: dict, current: str | None) -> list[Facet]:
             items.append(Facet(label, count, _url(query, kind=kind), kind == current))
     return items
 
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def search(request):

@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from careguide.audit import service as audit
+from careguide.core.http import private as _private
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.views import DRAFTS_SESSION_KEY, QuestionnaireFillView
 from careguide.triage.engine import back_pain_rules
@@ -33,10 +33,6 @@ HEADINGS = {
     "proceed": "You can start the back pain program",
 }
 
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def _open_enrollment(user):

@@ -9,21 +9,16 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
+from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient, is_primary_care
 from careguide.careteam import scoping
+from careguide.core.http import private
 from careguide.library import sitecache
 
 from .. import services
 from ..models import Appointment
-
-
-def private(response):
-    """Referrals are health data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def forbidden(request, audience: str):
@@ -51,9 +46,6 @@ primary_care_only = _only(is_primary_care, "primary-care")
 care_team_only = _only(scoping.is_care_team, "care-team")
 patient_only = _only(is_patient, "patient")
 
-
-def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 @dataclass
@@ -83,6 +75,6 @@ def appointment_views(request, referral) -> list[AppointmentView]:
             location_name=where.name if where else appointment.slot.location,
             location_address=where.address if where else "",
             location_phone=where.phone if where else "",
-            clinician=person_name(appointment.slot.clinician),
+            clinician=display_name(appointment.slot.clinician),
         ))
     return rows

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient
 from careguide.audit import service as audit
 from careguide.careteam import scoping
@@ -46,8 +47,8 @@ def _row(appointment, known, *, requests=()):
     return {
         "appointment": appointment,
         "place": booking.place(appointment.slot.location, known),
-        "clinician": booking.person_name(appointment.slot.clinician),
-        "patient_label": booking.person_name(appointment.patient),
+        "clinician": display_name(appointment.slot.clinician),
+        "patient_label": display_name(appointment.patient),
         "prepare_url": _prepare_url(appointment.referral_id),
         "requests": [r for r in requests if r.appointment_id == appointment.pk],
     }
@@ -174,7 +175,7 @@ def cancel(request, pk: int):
         except booking.BookingError as exc:
             form.add_error("reason", str(exc))
         else:
-            messages.success(request, f"The appointment for {booking.person_name(appointment.patient)} is "
+            messages.success(request, f"The appointment for {display_name(appointment.patient)} is "
                                       "cancelled. The time is free again.")
             return redirect("appointments:mine")
     return private(render(request, "referrals/appointment_cancel.html", {
@@ -193,7 +194,7 @@ def outcome(request, pk: int):
         messages.error(request, str(exc))
     else:
         word = "attended" if chosen == Appointment.Status.FULFILLED else "missed"
-        messages.success(request, f"Marked {word}: {booking.person_name(appointment.patient)}.")
+        messages.success(request, f"Marked {word}: {display_name(appointment.patient)}.")
     return redirect("appointments:mine")
 
 

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.http import private
 
 from .. import booking
 from ..models import Referral
@@ -24,11 +25,6 @@ from ..slots import group_for_offer
 
 MAX_OFFERED = 120  # about a week of one clinician's clinics; the filters narrow the rest
 
-
-def private(response):
-    """Patient data: never cached by browsers or proxies."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def care_team_only(view):
@@ -65,7 +61,7 @@ def book(request, referral_pk: int):
         scoping.scope(Referral.objects.select_related("patient", "referrer"), request.user), pk=referral_pk)
     audit.record(request.user, audit.READ, referral, patient=referral.patient, detail="booking page")
     known = booking.locations()
-    context = {"referral": referral, "patient_label": booking.person_name(referral.patient),
+    context = {"referral": referral, "patient_label": display_name(referral.patient),
                "urgent": referral.urgency == Referral.Urgency.URGENT}
     if referral.status != Referral.Status.ACCEPTED:
         return private(render(request, "referrals/booking_unavailable.html", context))
@@ -95,7 +91,7 @@ def book(request, referral_pk: int):
     offered = list(slots[:MAX_OFFERED])
     groups = group_for_offer(offered, urgent=context["urgent"], today=timezone.localdate(),
                              zone=booking.local_zone())
-    rows = [(group, [(slot, booking.place(slot.location, known), booking.person_name(slot.clinician))
+    rows = [(group, [(slot, booking.place(slot.location, known), display_name(slot.clinician))
                      for slot in group.slots]) for group in groups]
     context.update({
         "groups": rows, "error": error, "locations": known.values(), "clinicians": clinicians,

@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.questionnaires import services as questionnaires
 from careguide.questionnaires.presenters import response_sections
 
 from .. import forms, services, workflow
 from ..models import Referral, ReferralStatus
-from . import appointment_views, care_team_only, person_name, primary_care_only, private
+from . import appointment_views, care_team_only, primary_care_only, private
 
 S = Referral.Status
 LIST_LIMIT = 200
@@ -58,7 +59,7 @@ def _referrer_detail(request, referral, *, cancel_form=None, error="", status=20
     audit.record(request.user, audit.READ, referral, patient=referral.patient, detail="referral by referrer")
     return private(render(request, "referrals/referral_detail.html", {
         "referral": referral,
-        "patient_label": person_name(referral.patient),
+        "patient_label": display_name(referral.patient),
         "history": list(ReferralStatus.objects.filter(referral=referral)),
         "appointments": appointment_views(request, referral),
         "can_send": workflow.allowed(referral.status, S.SENT),
@@ -158,8 +159,8 @@ def _staff_detail(request, referral, *, accept_form=None, reject_form=None, canc
            for target in (S.ACCEPTED, S.REJECTED, S.COMPLETED, S.CANCELLED)}
     return private(render(request, "referrals/intake_detail.html", {
         "referral": referral,
-        "patient_label": person_name(referral.patient),
-        "referrer_label": person_name(referral.referrer),
+        "patient_label": display_name(referral.patient),
+        "referrer_label": display_name(referral.referrer),
         "history": list(ReferralStatus.objects.filter(referral=referral)),
         "appointments": appointment_views(request, referral),
         "previsit": _previsit(request, referral),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient
 from careguide.questionnaires import services as questionnaires
 from careguide.questionnaires.models import Questionnaire
@@ -22,7 +23,7 @@ from careguide.questionnaires.views import QuestionnaireFillView
 
 from .. import services
 from ..models import Referral
-from . import appointment_views, forbidden, patient_only, person_name, private
+from . import appointment_views, forbidden, patient_only, private
 
 S = Referral.Status
 
@@ -52,7 +53,7 @@ def mine(request):
     rows = [{
         "referral": r,
         "plain_status": PLAIN_STATUS.get(r.status, ""),
-        "referrer": person_name(r.referrer),
+        "referrer": display_name(r.referrer),
         "can_prepare": r.status in services.PREPARE_STATUSES,
         "appointments": [a for a in appointment_views(request, r) if a.is_booked],
     } for r in referrals]
@@ -73,7 +74,7 @@ def prepare(request, pk):
     referral = _own_referral(request, pk, services.PREPARE_STATUSES)
     return private(render(request, "referrals/visit_prepare.html", {
         "referral": referral,
-        "referrer": person_name(referral.referrer),
+        "referrer": display_name(referral.referrer),
         "appointments": [a for a in appointment_views(request, referral) if a.is_booked],
         "answers": _answers(referral),
         "questions_loaded": Questionnaire.objects.current(services.PREVISIT_URL) is not None,

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 
 from careguide.audit import service as audit
 from careguide.careteam.scoping import scope, teams_for_patient
+from careguide.core.http import private as _private
 from careguide.questionnaires import engine
 from careguide.questionnaires.forms import QuestionnaireForm, initial_response
 from careguide.questionnaires.models import Questionnaire
@@ -31,10 +31,6 @@ CHECK_URL = "http://careguide.invalid/fhir/Questionnaire/side-effect-check"
 ANONYMOUS_RESULT_KEY = "sideeffects_anonymous_result"
 CONTEXT_STEP = "treatment"
 
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def _set_answer(items: list, link_id: str, answer: dict) -> bool:

@@ -6,17 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
+
+from careguide.core.http import private as _private
 
 from .. import profile as context_rules
 from .. import services
 from ..forms import CorrectionForm, ProfileForm, treatment_formsets
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
-    return response
 
 
 def _context_rows(profile):
