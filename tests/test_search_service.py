@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from careguide.search import indexer
-from careguide.search.service import QueryError, search, snippet_html, stems
+from careguide.search import query as query_language
+from careguide.search.service import QueryError, best_sentences, search, snippet_html, stems
 
 SYNONYMS = Path(settings.BASE_DIR) / "content" / "search" / "synonyms.yaml"
 
@@ -30,14 +31,11 @@ def urls(response, n=None):
 
 def test_how_long_is_treatment_for_all(indexed):
     response = search("how long is treatment for ALL")
-    top = response.results[0]
-    assert top.title == "Acute lymphoblastic leukemia (ALL)"
-    assert any(word in top.heading.lower() for word in ("treatment", "chemotherapy", "phase"))
-    # Our page says: "In all, treatment usually takes 2 to 3 years."
+    # Our page says: "In all, treatment usually takes 2 to 3 years.", in its phases section.
     phases = "/conditions/acute-lymphoblastic-leukemia/#the-3-phases-of-treatment"
-    assert phases in urls(response, 3)
-    if response.answer is not None:
-        assert response.answer.url.startswith("/conditions/acute-lymphoblastic-leukemia/")
+    assert response.results[0].url == phases
+    assert response.answer.url == phases
+    assert "2 to 3 years" in response.answer.text
 
 
 def test_chemo_mouth_sores_what_to_do(indexed):
@@ -88,6 +86,25 @@ def test_snippet_is_escaped_and_marks_stems():
     assert html.startswith("<mark>Treatments</mark> &lt;b&gt;help&lt;/b&gt; &amp; <mark>treatment</mark>, cells")
     assert html.endswith(" …")
     assert len(html.split()) < 45
+
+
+
+def test_snippet_marks_whole_words_only():
+    html = snippet_html("Pretreatment tests come before treatment; side_treatment notes. Treatments end.",
+                        stems("treatment"))
+    assert "Pretreatment" in html and "<mark>Pretreatment" not in html
+    assert "before <mark>treatment</mark>;" in html
+    assert "<mark>side_treatment</mark>" in html  # an underscore separates words
+    assert "<mark>Treatments</mark> end." in html
+
+
+def test_answer_sentence_is_the_one_holding_the_question():
+    body = ("Dr. Lee leads the team. Most children start treatment in hospital. "
+            "In all, treatment for ALL usually takes 2 to 3 years!  \"Maintenance\" is the longest phase.")
+    analysis = query_language.analyse("how long is treatment for ALL", synonyms={}, vocabulary=set())
+    text, score = best_sentences(body, analysis)
+    assert text.startswith("In all, treatment for ALL usually takes 2 to 3 years!")
+    assert score >= 1.5  # every term and a word of the question's intent (years)
 
 
 def test_facets_count_every_kind_before_the_kind_filter(indexed):

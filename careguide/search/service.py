@@ -295,7 +295,9 @@ def _texts(using: str, pks) -> dict[int, tuple[str, str]]:
 # A question's stems become one regular expression of word starts, run over the lowercased body
 # (in C); only the words it finds are stemmed to check. Stemming every word of 30 bodies of a few
 # KB each cost more than the rest of a search put together.
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+# The end of a sentence: ., ! or ? and white space before a capital, a digit or a quote. No
+# look-behind: the engine then skips straight to the punctuation instead of trying every offset.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'])")
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -312,13 +314,14 @@ class _Layout:
 @lru_cache(maxsize=512)
 def _layout(body: str) -> _Layout:
     sentence_starts, sentences = [], []
-    position = 0
-    for piece in _SENTENCE.split(body):
-        start = body.find(piece, position)
-        position = start + len(piece)
-        text = piece.strip()
+    # A sentence runs from the end of a break (or the start) to the next break's punctuation.
+    breaks = list(_SENTENCE_BREAK.finditer(body))
+    starts = [0] + [m.end() for m in breaks]
+    ends = [m.start() + 1 for m in breaks] + [len(body)]
+    for start, end in zip(starts, ends, strict=True):
+        text = body[start:end].strip()
         if text:
-            sentence_starts.append(start + len(piece) - len(piece.lstrip()))
+            sentence_starts.append(body.index(text[0], start))
             sentences.append(text)
     lowered = body.lower()
     if len(lowered) != len(body):  # a few characters lowercase to two: offsets would drift
@@ -334,7 +337,18 @@ def _finder(stems_: frozenset[str]) -> re.Pattern | None:
                     key=len, reverse=True)
     if not starts:
         return None
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(p) for p in starts) + r")[^\W_]*(?:'[^\W_]+)?")
+    # No look-behind for the word start (see _word_starts): with one, the engine tries the
+    # pattern at every offset; without, it skips to the offsets where a start can begin.
+    return re.compile(r"(?:" + "|".join(re.escape(p) for p in starts) + r")[^\W_]*(?:'[^\W_]+)?")
+
+
+def _word_starts(pattern: re.Pattern, text: str):
+    """The matches of ``pattern`` in ``text`` that begin a word. A match inside a word runs to
+    that word's end, so it never hides a match at the start of the next one."""
+    for m in pattern.finditer(text):
+        start = m.start()
+        if start == 0 or not text[start - 1].isalnum():
+            yield m
 
 
 @lru_cache(maxsize=64)
@@ -346,7 +360,7 @@ def _matching(body: str, stems_: frozenset[str]) -> tuple[tuple[int, str], ...]:
         return ()
     stem_of = query_language.stem
     out = []
-    for m in finder.finditer(_layout(body).lowered):
+    for m in _word_starts(finder, _layout(body).lowered):
         found = stem_of(m.group())
         if found in stems_:
             out.append((m.start(), found))
@@ -417,7 +431,7 @@ def _intent_words(analysis) -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def _intent_finder(intent_words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in intent_words) + ")")
+    return re.compile("|".join(re.escape(w) for w in intent_words))
 
 
 def sentence_scores(body: str, groups: list[set[str]], intent_words) -> list[float]:
@@ -440,7 +454,7 @@ def sentence_scores(body: str, groups: list[set[str]], intent_words) -> list[flo
     scores = [len(found) / len(groups) for found in present]
     if intent_words:
         finder = _intent_finder(tuple(intent_words))
-        with_intent = {layout.sentence_at(m.start()) for m in finder.finditer(layout.lowered)}
+        with_intent = {layout.sentence_at(m.start()) for m in _word_starts(finder, layout.lowered)}
         for sentence in with_intent:
             if sentence >= 0 and scores[sentence]:
                 scores[sentence] += 0.5
