@@ -51,17 +51,15 @@ class SqliteBackend(Backend):
         query = fts_query(groups, phrases, all_groups=all_groups)
         if not query:
             return []
+        # FTS5 walks the matches in rowid order without ranking them; bm25 is computed for the
+        # first RANK_BUDGET of them only, and those are sorted. One walk: a first query for the
+        # rowid at the budget, then a ranked one below it, walked the matches twice (+3-7 ms).
+        sql = (
+            f"SELECT rowid, rank FROM (SELECT rowid, bm25({FTS_TABLE}, %s, %s, %s) AS rank "  # noqa: S608
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid LIMIT %s) "
+            "ORDER BY rank, rowid LIMIT %s"
+        )
         with self.connection.cursor() as cursor:
-            # FTS5 walks matches in rowid order without ranking them (cheap): the rowid of the
-            # match after the budget, if there is one, bounds the ranked query.
-            cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                "ORDER BY rowid LIMIT 1 OFFSET %s", [query, RANK_BUDGET])
-            bound = cursor.fetchone()
-            sql = (
-                f"SELECT rowid, bm25({FTS_TABLE}, %s, %s, %s) AS rank FROM {FTS_TABLE} "  # noqa: S608
-                f"WHERE {FTS_TABLE} MATCH %s {'AND rowid < %s ' if bound else ''}ORDER BY rank LIMIT %s"
-            )
-            cursor.execute(sql, [*WEIGHTS, query, *([bound[0]] if bound else []), limit])
+            cursor.execute(sql, [*WEIGHTS, query, RANK_BUDGET, limit])
             # bm25() is lower-is-better and negative; flip it so higher is better.
             return [(int(rowid), -float(rank)) for rowid, rank in cursor.fetchall()]
