@@ -272,8 +272,10 @@ def test_the_team_answers_a_request_and_the_patient_reads_the_reply(world, booke
     assert (request.outcome, request.handled_by, booked.status) == ("done", world.nurse, "cancelled")
     assert not soup(client.get("/appointments/requests/")).select("table")
     client.force_login(world.patient)
-    text = soup(client.get("/appointments/")).get_text(" ", strip=True)
-    assert "You have no visits booked" in text
+    page = soup(client.get("/appointments/"))
+    assert "You have no visits booked" in page.get_text(" ", strip=True)
+    past = page.select_one("table").get_text(" ", strip=True)
+    assert "Your request to cancel: done. The team says: Cancelled. Call us to book again." in past
 
 
 def test_a_reply_on_a_kept_appointment_is_shown_with_it(world, booked, client):

@@ -7,6 +7,9 @@
    visit in a published slot; the patient sees the appointment, with its calendar file, gets
    ready for the visit and asks to change the time; the nurse gives the patient a radiation
    plan that started this week, and the patient sees "You are here" on their timeline.
+   The nurse answers the change request (cancels, books a new time the patient then sees) and
+   adjusts a phase of the plan (an error first, then a note the patient sees); the pages to add
+   or remove a phase and to end the plan are checked too.
 
 axe-core runs on every page on the way.
 """
@@ -137,6 +140,28 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     gp.goto(referral_url)
     expect(gp.locator("main")).to_contain_text("Scheduled")
 
+    # The nurse answers the request: cancels that time and books another one.
+    nurse.goto(base + "/appointments/requests/")
+    no_axe_violations(nurse, "change requests")
+    nurse.get_by_role("link", name=re.compile(f"Answer the request of .*{name}")).click()
+    no_axe_violations(nurse, "answer a change request")
+    nurse.get_by_role("button", name="Save the answer").click()
+    expect(nurse.locator(".error-summary")).to_contain_text("Choose what to do with the request")
+    no_axe_violations(nurse, "answer with an error")
+    nurse.get_by_label(re.compile("^Cancel the appointment")).check()
+    nurse.get_by_label("Reply to the patient").fill("We moved you to a later time, as you asked.")
+    nurse.get_by_role("button", name="Save the answer").click()
+    expect(nurse).to_have_url(re.compile(r"/appointments/book/\d+/$"))
+    new_time = nurse.locator("input[name=slot]").nth(1)
+    new_start = nurse.locator(f"label[for='{new_time.get_attribute('id')}'] time").get_attribute("datetime")
+    new_time.check()
+    nurse.get_by_role("button", name=re.compile("^Book")).click()
+    expect(nurse.locator("main")).to_contain_text("booked")
+    patient.goto(base + "/appointments/")
+    expect(patient.locator(f"main time[datetime='{new_start}']").first).to_be_visible()
+    expect(patient.locator("main")).to_contain_text("We moved you to a later time, as you asked.")
+    no_axe_violations(patient, "appointments after the change")
+
     # The nurse adds a radiation plan from the referral; the patient sees where they are.
     nurse.goto(base + "/referrals/intake/")
     nurse.get_by_role("link", name=re.compile(name)).first.click()
@@ -155,5 +180,28 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     expect(patient.locator("[aria-current=step]")).to_have_count(1)
     expect(patient.locator("main")).to_contain_text("You are here")
     no_axe_violations(patient, "patient's timeline")
+
+    # The nurse adjusts the plan: a phase's dates and note, then looks at adding, removing, ending.
+    expect(nurse).to_have_url(re.compile(r"/treatment-plan/patients/\d+/$"))
+    plan_url = nurse.url
+    nurse.get_by_role("link", name=re.compile("^Change dates or note")).first.click()
+    no_axe_violations(nurse, "change a phase")
+    start = nurse.get_by_label("Start date").input_value()
+    nurse.get_by_label("End date").fill((datetime.date.fromisoformat(start) - datetime.timedelta(days=1)).isoformat())
+    nurse.get_by_role("button", name="Save").click()
+    expect(nurse.locator(".error-summary")).to_contain_text("The end date must be the same as or after the start date.")
+    no_axe_violations(nurse, "phase with an error")
+    nurse.get_by_label("End date").fill((datetime.date.fromisoformat(start) + datetime.timedelta(days=2)).isoformat())
+    nurse.get_by_label("Note for the patient").fill("Your first visit is longer: plan for about an hour.")
+    nurse.get_by_role("button", name="Save").click()
+    expect(nurse).to_have_url(plan_url)
+    for link, where in (("Add a phase", "add a phase"), ("Remove", "remove a phase")):
+        nurse.get_by_role("link", name=re.compile(f"^{link}")).first.click()
+        no_axe_violations(nurse, where)
+        nurse.goto(plan_url)
+    nurse.get_by_role("link", name=re.compile("^End this plan")).first.click()
+    no_axe_violations(nurse, "end the plan")
+    patient.goto(base + "/treatment-plan/")
+    expect(patient.locator("main")).to_contain_text("Your first visit is longer: plan for about an hour.")
     for context in (patient_context, gp_context, nurse_context):
         context.close()
