@@ -1,7 +1,7 @@
 """The care team's pages: who may open them, the queue's order and filter, an alert's page with
 its history and actions, a patient's page, privacy between teams, and the audit of every read."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +12,8 @@ from careguide.alerts import services
 from careguide.alerts.models import Alert
 from careguide.audit.models import AuditEvent
 from careguide.careteam.models import CareTeam, Membership, TeamPatient
+from careguide.procedures import checklists
+from careguide.procedures import services as procedure_services
 from careguide.triage.engine import Finding, Result
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +325,29 @@ def test_patient_page_lists_results_and_alerts_and_is_audited(client, team, pati
     assert alerts_table.find("a", href=f"/care-team/alerts/{alert.pk}/") is not None
     read = AuditEvent.objects.get(action="read", detail="care team patient page")
     assert (read.actor, read.patient) == (team.nurse, patient)
+
+
+def test_patient_page_shows_the_procedure_checklists_the_patient_saved(client, team, patient):
+    biopsy = checklists.get("biopsy")
+    procedure_services.save_progress(patient, biopsy, ticked=["know-the-type", "medicine-list"],
+                                     procedure_date=date(2026, 12, 3), remind=True)
+    client.force_login(team.nurse)
+
+    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+
+    table = next(t for t in page.find_all("table") if t.caption.get_text(strip=True).startswith("Checklists"))
+    row = table.tbody.find("tr")
+    cells = [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+    assert cells[:4] == ["Having a biopsy", "Dec 3, 2026", f"2 of {len(biopsy.tick_ids())}", "Yes"]
+    not_done = [li.get_text(strip=True) for li in row.select("details li")]
+    assert len(not_done) == len(biopsy.tick_ids()) - 2
+    assert "Tell your care team if you take blood thinners or aspirin. " \
+           "You may need to stop them for a few days." in not_done
+    assert "Make a list of all your medicines, vitamins and herbs." not in not_done
+    assert row.find("a")["href"] == "/prepare/biopsy/"
+
+
+def test_patient_page_says_when_no_checklist_is_saved(client, team, patient):
+    client.force_login(team.nurse)
+    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    assert "This patient has not saved a procedure checklist." in page.get_text(" ", strip=True)

@@ -9,7 +9,8 @@
    plan that started this week, and the patient sees "You are here" on their timeline.
    The nurse answers the change request (cancels, books a new time the patient then sees) and
    adjusts a phase of the plan (an error first, then a note the patient sees); the pages to add
-   or remove a phase and to end the plan are checked too.
+   or remove a phase and to end the plan are checked too. The patient ticks part of a
+   checklist, and the nurse finds it on the patient's care-team page.
 
 axe-core runs on every page on the way.
 """
@@ -203,5 +204,18 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     no_axe_violations(nurse, "end the plan")
     patient.goto(base + "/treatment-plan/")
     expect(patient.locator("main")).to_contain_text("Your first visit is longer: plan for about an hour.")
+
+    # The patient ticks part of the biopsy checklist; the nurse sees what is not done yet.
+    patient.goto(base + "/prepare/biopsy/")
+    patient.locator("#item-know-the-type").check()
+    patient.get_by_role("button", name="Save my checklist").click()
+    expect(patient.locator("#progress")).to_contain_text("You have done 1 of")
+    nurse.goto(plan_url)
+    nurse.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=re.compile(name)).first.click()
+    expect(nurse).to_have_url(re.compile(r"/care-team/patients/\d+/$"))
+    checklist_row = nurse.locator("table", has_text="Checklists this patient has saved").locator("tbody tr")
+    expect(checklist_row).to_contain_text("Having a biopsy")
+    expect(checklist_row).to_contain_text("1 of")
+    no_axe_violations(nurse, "care team patient page")
     for context in (patient_context, gp_context, nurse_context):
         context.close()

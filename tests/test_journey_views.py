@@ -253,6 +253,7 @@ def test_the_nurse_reads_the_patients_timeline_and_it_is_audited(client, nurse, 
     response = signed_in(client, nurse).get(f"/treatment-plan/patients/{patient.pk}/")
     assert response.status_code == 200
     assert "Radiation treatment" in response.content.decode()
+    assert f'href="/care-team/patients/{patient.pk}/"' in response.content.decode(), "the patient's page"
     assert AuditEvent.objects.filter(actor=nurse, action="read", patient=patient).exists()
 
 

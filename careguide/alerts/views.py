@@ -23,6 +23,7 @@ from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
 from careguide.core.http import private as _private
+from careguide.procedures import services as procedures
 
 from . import rules, services
 from .models import Alert, AlertStatus, TriageEvent
@@ -178,7 +179,7 @@ def resolve(request, pk):
 @require_GET
 @care_team_only
 def patient(request, patient_id):
-    """A patient's recent results and alerts, for the team looking after them."""
+    """A patient's recent results, alerts and procedure checklists, for the team looking after them."""
     person = get_object_or_404(scoping.patients_visible_to(request.user), pk=patient_id)
     events = list(
         scoping.scope(TriageEvent.objects.filter(patient=person), request.user).order_by("-at", "-pk")[:RECENT]
@@ -195,4 +196,5 @@ def patient(request, patient_id):
     )
     return _private(render(request, "alerts/patient.html", {
         "person": person, "patient_label": display_name(person), "events": events, "alerts": alerts,
+        "checklists": procedures.progress_for_team(person),
     }))

@@ -1,8 +1,10 @@
 """A patient's progress on a procedure checklist, and the reminders sent for it.
 
-Patient data: views reach it only through ``SavedChecklist.objects.for_user(request.user)``, so
-there is no id in any URL and nobody can reach another person's checklist. Every write goes
-through ``careguide.procedures.services``.
+Patient data: the patient's own views reach it only through
+``SavedChecklist.objects.for_user(request.user)``, so there is no id in any URL and nobody can
+reach another person's checklist. Their care team reads it on the team's patient page
+(``services.progress_for_team``, after the page has checked the team looks after the patient).
+Every write goes through ``careguide.procedures.services``.
 """
 
 from django.conf import settings

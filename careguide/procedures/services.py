@@ -11,12 +11,33 @@ from django.db import IntegrityError, transaction
 
 from careguide.audit import service as audit
 
+from . import checklists
 from .checklists import Checklist
 from .models import SavedChecklist
 
 
 def saved_for(user, checklist: Checklist) -> SavedChecklist | None:
     return SavedChecklist.objects.for_user(user).filter(slug=checklist.slug).first()
+
+
+def progress_for_team(patient) -> list[dict]:
+    """The patient's saved checklists, for their care team's page: the caller has already
+    checked that the team looks after this patient (``scoping.patients_visible_to``) and audits
+    the read. One row per checklist still in the library, the soonest procedure first:
+    checklist, saved row, items done and in all, and the items not done yet."""
+    rows = []
+    registry = checklists.registry()
+    for saved in SavedChecklist.objects.filter(patient=patient).order_by("procedure_date", "slug"):
+        checklist = registry.get(saved.slug)
+        if checklist is None:  # withdrawn from the library since
+            continue
+        ticked = set(saved.ticked)
+        rows.append({
+            "checklist": checklist, "saved": saved, "done": checklist.done(ticked),
+            "total": len(checklist.tick_ids()),
+            "not_done": [item.text for item in checklist.tick_items() if item.id not in ticked],
+        })
+    return rows
 
 
 def save_progress(patient, checklist: Checklist, *, ticked: list[str], procedure_date: dt.date | None,
