@@ -98,8 +98,8 @@ def test_values_are_read_as_written():
 def test_load_is_idempotent(no_synonyms, tmp_path):
     path = write(tmp_path, SMALL)
     first = load_synonyms(path)
-    assert first.counts() == {"created": 2, "updated": 0, "unchanged": 0, "removed": 0}
-    assert load_synonyms(path).counts() == {"created": 0, "updated": 0, "unchanged": 2, "removed": 0}
+    assert first.counts() == {"created": 2, "updated": 0, "unchanged": 0, "removed": 0, "kept": 0}
+    assert load_synonyms(path).counts() == {"created": 0, "updated": 0, "unchanged": 2, "removed": 0, "kept": 0}
     assert dict(Synonym.objects.values_list("term", "equivalents")) == {
         "chemo": "chemotherapy", "bone mets": "bone metastasis, secondary bone cancer"}
 
@@ -122,6 +122,30 @@ def test_a_changed_file_updates_and_keeps_editors_terms(no_synonyms, tmp_path):
     assert Synonym.objects.get(term="chemo").equivalents == "chemotherapy, chemo drugs"
     assert Synonym.objects.filter(term="onc").exists()
     assert Synonym.objects.count() == 3
+
+
+def test_an_editors_change_survives_loading_the_file_again(no_synonyms, tmp_path):
+    load_synonyms(write(tmp_path, SMALL))
+    chemo = Synonym.objects.get(term="chemo")
+    chemo.equivalents = "chemotherapy, chemo drugs"  # an editor's change in the admin
+    chemo.save()
+    again = load_synonyms(write(tmp_path, SMALL))
+    assert (again.kept, again.updated) == (["chemo"], [])
+    assert "1 kept as edited in the admin" in again.summary()
+    # The file changes the same term later: the editor's words still stand; other terms update.
+    changed = SMALL.replace("[chemotherapy]", "[chemotherapy, anticancer drugs]").replace(
+        "secondary bone cancer", "secondary bone cancer, bone metastases")
+    report = load_synonyms(write(tmp_path, changed))
+    assert (report.kept, report.updated) == (["chemo"], ["bone mets"])
+    assert Synonym.objects.get(term="chemo").equivalents == "chemotherapy, chemo drugs"
+    assert "bone metastases" in Synonym.objects.get(term="bone mets").equivalents
+
+
+def test_a_term_an_editor_added_first_keeps_the_editors_words(no_synonyms, tmp_path):
+    Synonym.objects.create(term="chemo", equivalents="chemotherapy, infusion")  # before the file had it
+    report = load_synonyms(write(tmp_path, SMALL))
+    assert report.kept == ["chemo"] and report.created == ["bone mets"]
+    assert Synonym.objects.get(term="chemo").equivalents == "chemotherapy, infusion"
 
 
 def test_prune_removes_terms_not_in_the_file(no_synonyms, tmp_path):

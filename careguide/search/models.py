@@ -50,6 +50,10 @@ class Synonym(models.Model):
     equivalents = models.CharField(
         max_length=400, help_text="What our pages say, comma-separated, e.g. chemotherapy."
     )
+    # What content/search/synonyms.yaml said for this term when it was last loaded ("" for a
+    # term an editor added): a row that differs from it was edited in the admin, and loading the
+    # file again keeps the editor's words (careguide.search.synonyms.load_synonyms).
+    file_equivalents = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["term"]

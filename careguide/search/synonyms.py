@@ -51,14 +51,15 @@ class SynonymLoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited in the admin: the editor's words stay
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in ("created", "updated", "unchanged", "removed")}
+        return {name: len(getattr(self, name)) for name in ("created", "updated", "unchanged", "removed", "kept")}
 
     def summary(self) -> str:
         c = self.counts()
         return (f"synonyms: {c['created']} created, {c['updated']} updated, "
-                f"{c['unchanged']} unchanged, {c['removed']} removed")
+                f"{c['unchanged']} unchanged, {c['removed']} removed, {c['kept']} kept as edited in the admin")
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -161,7 +162,10 @@ def load_synonyms(path: Path | str, using: str = "default", *, prune: bool = Fal
 
     Rows are matched on the normalised term, so "Chemo" added in the admin is the file's
     "chemo". Terms that are only in the database were added by editors and are kept unless
-    ``prune`` (then they are removed and counted).
+    ``prune`` (then they are removed and counted). A row whose equivalents differ from what the
+    file said when it was last loaded (``file_equivalents``) was edited in the admin: it keeps the
+    editor's words, even when the file has changed since, and is counted as kept. Without this,
+    every ``make run`` or deployment (which load the content) undid the editors' changes.
     """
     path = Path(path)
     try:
@@ -182,15 +186,21 @@ def load_synonyms(path: Path | str, using: str = "default", *, prune: bool = Fal
             key = normalize(spec.term)
             wanted.add(key)
             row = rows.get(key)
+            stored = spec.stored_equivalents
             if row is None:
-                Synonym(term=spec.term, equivalents=spec.stored_equivalents).save(using=using)
+                Synonym(term=spec.term, equivalents=stored, file_equivalents=stored).save(using=using)
                 report.created.append(spec.term)
-            elif row.term == spec.term and row.equivalents == spec.stored_equivalents:
-                report.unchanged.append(spec.term)
-            else:
-                row.term, row.equivalents = spec.term, spec.stored_equivalents
-                row.save(using=using, update_fields=["term", "equivalents"])
-                report.updated.append(spec.term)
+                continue
+            edited = row.equivalents != row.file_equivalents
+            if row.equivalents == stored or edited:
+                (report.unchanged if row.equivalents == stored else report.kept).append(spec.term)
+                if row.file_equivalents != stored:
+                    row.file_equivalents = stored
+                    row.save(using=using, update_fields=["file_equivalents"])
+                continue
+            row.term, row.equivalents, row.file_equivalents = spec.term, stored, stored
+            row.save(using=using, update_fields=["term", "equivalents", "file_equivalents"])
+            report.updated.append(spec.term)
         if prune:
             for key, row in rows.items():
                 if key not in wanted:
