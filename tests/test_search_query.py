@@ -68,6 +68,31 @@ def test_how_long_is_treatment_for_all_asks_duration_of_treatment():
     assert a.corrected is None
 
 
+@pytest.mark.parametrize("text", [
+    "how long is treatment for ALL", "ALL relapse", "treatment for all", "I have all", "side effects of all",
+    "what is ALL?", "HOW LONG IS TREATMENT FOR ALL",
+])
+def test_all_is_the_leukemia_in_capitals_or_after_for_at_the_end(text):
+    a = ask(text)
+    assert "acute lymphoblastic leukemia" in group_of(a, next(t for t in a.terms if t == "all"))
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("what are all the side effects of chemo", ["side", "effects", "chemo"]),
+    ("All about bone cancer", ["bone cancer"]),
+    ("can I eat at all during chemo", ["eat", "during", "chemo"]),
+    ("all side effects of radiation", ["side", "effects", "radiation"]),
+])
+def test_all_in_small_letters_inside_a_question_is_the_everyday_word(text, terms):
+    a = ask(text)
+    assert a.terms == terms
+    assert not any("acute lymphoblastic leukemia" in group for group in a.groups)
+
+
+def test_a_capitalised_synonym_that_is_no_everyday_word_matches_in_any_case():
+    assert "acute myeloid leukemia" in group_of(ask("what is aml"), "aml")
+
+
 def test_chemo_mouth_sores_what_to_do_asks_treatment_of_a_side_effect():
     a = ask("chemo mouth sores what to do")
     assert a.intent == "treatment"

@@ -38,6 +38,14 @@ def test_how_long_is_treatment_for_all(indexed):
     assert "2 to 3 years" in response.answer.text
 
 
+def test_all_in_small_letters_is_not_the_leukemia_inside_a_question(indexed):
+    response = search("what are all the side effects of chemo")
+    assert "/treatments/chemotherapy/#possible-side-effects-of-chemotherapy" in urls(response, 3)
+    assert not response.results[0].url.startswith("/conditions/acute-lymphoblastic-leukemia/")
+    # ...but it is at the end of "treatment for all", as people type on a phone.
+    assert search("treatment for all").results[0].url.startswith("/conditions/acute-lymphoblastic-leukemia/")
+
+
 def test_chemo_mouth_sores_what_to_do(indexed):
     response = search("chemo mouth sores what to do")
     assert response.results[0].url.startswith("/side-effects/mouth-sores/")

@@ -41,8 +41,9 @@ from rapidfuzz.distance import OSA
 # --- the tables -------------------------------------------------------------------------
 
 # Words dropped from the search terms: question words and little words that every page has.
-# "all" is deliberately absent (it is the ALL of acute lymphoblastic leukemia), and a word
-# that editors made a synonym term is always kept, whatever this list says.
+# "all" is deliberately absent (it can be the ALL of acute lymphoblastic leukemia: see
+# EVERYDAY_WORDS), and a word that editors made a synonym term is always kept, whatever this
+# list says.
 _STOP_WORDS_TEXT = """
     a about after again am an and any are as at be been before being but by can cant could
     did didnt do does doesnt doing dont for from get gets getting got had has have having he
@@ -53,6 +54,14 @@ _STOP_WORDS_TEXT = """
     will with would you your yours
 """
 STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
+
+# A synonym term that editors wrote in capitals and that is also an everyday word ("ALL", the
+# leukemia, and "all") is the abbreviation when it is typed in capitals, on its own, or in small
+# letters at the end of the question after one of ABBREVIATION_CUES ("treatment for all").
+# Anywhere else it is the everyday word and is dropped like a stop word: "what are all the side
+# effects of chemo" is not about leukemia.
+EVERYDAY_WORDS: frozenset[str] = STOP_WORDS | {"all"}
+ABBREVIATION_CUES = frozenset({"for", "with", "about", "have", "has", "is", "of"})
 
 
 @dataclass(frozen=True)
@@ -260,6 +269,13 @@ class SynonymIndex(dict):
         return max((len(k) for k in self.phrases), default=0)
 
     @cached_property
+    def ambiguous(self) -> frozenset[str]:
+        """One-word terms written in capitals that are everyday words too (see EVERYDAY_WORDS)."""
+        return frozenset(key for key in (normalize(term) for term in self
+                                         if term.strip().isupper() and " " not in term.strip())
+                         if key in EVERYDAY_WORDS)
+
+    @cached_property
     def known_words(self) -> frozenset[str]:
         """Every word in a term or an equivalent: such words are never "fixed"."""
         out: set[str] = set()
@@ -416,6 +432,15 @@ def _word_synonyms(word: str, synonyms: SynonymIndex) -> list[str]:
     return []
 
 
+def _means_abbreviation(text: str, word: str, words: list[str], position: int) -> bool:
+    """Whether an ambiguous term (``SynonymIndex.ambiguous``) at ``position`` is the abbreviation."""
+    if re.search(rf"(?<![^\W_]){re.escape(word.upper())}(?![^\W_])", text):
+        return True
+    if len(words) == 1:  # the whole query
+        return True
+    return position == len(words) - 1 and position > 0 and words[position - 1] in ABBREVIATION_CUES
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
@@ -464,8 +489,9 @@ def analyse(text: str, *, synonyms: Mapping[str, list[str]], vocabulary: Collect
             continue
         word, original = fixed[i], typed[i]
         i += 1
-        equivalents = _word_synonyms(word, index)
-        if not equivalents and (word in STOP_WORDS or (i - 1) in consumed):
+        everyday = word in index.ambiguous and not _means_abbreviation(text, word, fixed, i - 1)
+        equivalents = [] if everyday else _word_synonyms(word, index)
+        if not equivalents and (everyday or word in STOP_WORDS or (i - 1) in consumed):
             continue
         if original in terms:
             continue
