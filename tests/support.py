@@ -65,6 +65,15 @@ def start_server(tmp_path_factory):
     log.close()
 
 
+def run_on_server(server, *command: str) -> subprocess.CompletedProcess:
+    """A ``careguide`` command against the database of a server from start_server (the way
+    the medical center's IT runs one with scripts/with-local-env); raises if it fails."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CAREGUIDE_"))}
+    env.update(DATA_DIR=str(server["data_dir"]))
+    return subprocess.run([str(ROOT / "scripts" / "with-local-env"), "careguide", *command],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+
+
 def start_browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test-deps` (apt-get install chromium)")

@@ -605,16 +605,11 @@ def test_typing_mistakes_are_explained(client, db, data, message):
 @pytest.fixture(scope="module")
 def site(server, tmp_path_factory):
     """The shared production server (conftest.py), with the pain check imported by the command."""
-    import os
-    import subprocess
+    from support import run_on_server
 
     questionnaire_file = tmp_path_factory.mktemp("questionnaire-site") / "pain-check.json"
     questionnaire_file.write_text(json.dumps(PAIN_CHECK))
-    root = Path(__file__).resolve().parents[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CAREGUIDE_"))}
-    env.update(DATA_DIR=str(server["data_dir"]))
-    subprocess.run([str(root / "scripts" / "with-local-env"), "careguide", "import-questionnaire",
-                    str(questionnaire_file)], cwd=root, env=env, check=True, capture_output=True)
+    run_on_server(server, "import-questionnaire", str(questionnaire_file))
     return server["base"]
 
 

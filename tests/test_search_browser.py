@@ -3,16 +3,18 @@
 Given the production server on a fresh database (the shared `server` fixture), when a person
 types questions into the header's search box, they see results (and an answer when one
 clearly answers), a "did you mean" for a typo, facets and pages that work, a helpful page
-when nothing is found and a clear error for an overlong search; axe-core finds no WCAG 2.1
-A/AA violation in any of these states.
+when nothing is found and a clear error for an overlong search, and pages imported with
+`careguide import-corpus` with their source; axe-core finds no WCAG 2.1 A/AA violation in any
+of these states.
 """
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
-from support import axe_violations
+from support import axe_violations, run_on_server
 
 pytestmark = pytest.mark.browser
 
@@ -104,4 +106,35 @@ def test_an_overlong_search_is_a_clear_error(server, page):
     expect(summary).to_contain_text("Your search is too long. Use 200 characters or fewer.")
     summary.get_by_role("link").click()
     expect(page.locator("#search-page-q")).to_be_focused()
+    assert axe_violations(page) == []
+
+
+def test_an_imported_page_is_found_says_who_wrote_it_and_is_accessible(server, page, tmp_path):
+    # A made-up document, so that the shared server's other searches are not changed by it.
+    url = "https://example.org/library/quillfeather-tumor"
+    rows = [
+        {"doc_id": "qf_1", "url": url, "focus": "Quillfeather Tumor", "qtype": "information",
+         "question": "What is (are) Quillfeather Tumor ?",
+         "answer": "Key Points - A quillfeather tumor is a made-up growth used to test this site. - It is not real."},
+        {"doc_id": "qf_1", "url": url, "focus": "Quillfeather Tumor", "qtype": "symptoms",
+         "question": "What are the symptoms of Quillfeather Tumor ?",
+         "answer": "Signs of a quillfeather tumor include a feeling of lightness in the left elbow."},
+    ]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = run_on_server(server, "import-corpus", str(corpus), "--source-name", "Example Health Library")
+    assert "1 documents, 2 rows" in out.stdout
+
+    search_from_header(page, server["base"], "quillfeather tumor symptoms")
+    first = page.locator("ol.search-results > li").first
+    expect(first).to_contain_text("lightness in the left elbow")
+    assert axe_violations(page) == []
+    first.locator("h3 a").click()
+    expect(page).to_have_url(re.compile(r"/more-cancer-information/quillfeather-tumor/#"))
+    expect(page.locator(".syndication-notice")).to_contain_text("written by Example Health Library")
+    expect(page.locator(".syndication-notice a[href='" + url + "']")).to_be_visible()
+    assert axe_violations(page) == []
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    crumbs.get_by_role("link", name=re.compile("More cancer information", re.I)).click()
+    expect(page.locator("main")).to_contain_text("Quillfeather Tumor")
     assert axe_violations(page) == []
