@@ -182,6 +182,40 @@ def test_reimport_is_unchanged_then_updates_in_place(imported, client, tmp_path,
     assert page_for("0000031_2").live  # not in the file: left alone
 
 
+def test_withdraw_missing_unpublishes_what_the_source_dropped_and_a_later_file_brings_it_back(
+        imported, client, tmp_path, django_capture_on_commit_callbacks):
+    neuroblastoma = page_for("0000031_2")
+    url = neuroblastoma.url
+    assert service.search("neuroblastoma").total > 0
+    kept = [r for r in rows() if r["doc_id"] != "0000031_2"]
+    assert "Would withdraw: 0000031_2" in run(write(tmp_path, kept), "--withdraw-missing", "--dry-run")
+    assert page_for("0000031_2").live
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run(write(tmp_path, kept), "--withdraw-missing")
+    assert "0 created, 0 updated, 2 unchanged; 1 withdrawn (not in this file: unpublished)" in out
+    assert "Withdrawn: 0000031_2" in out
+    assert not page_for("0000031_2").live
+    assert client.get(url).status_code == 404
+    assert not SearchEntry.objects.filter(url__startswith=url).exists()
+    listed = [a.get_text() for a in soup(client, "/more-cancer-information/").select(".card__link")]
+    assert "Neuroblastoma" not in listed
+    # The source publishes it again: the same page, at the same address, is live again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "0 created, 1 updated, 2 unchanged" in run(SMALL, "--withdraw-missing")
+    again = page_for("0000031_2")
+    assert (again.pk, again.live, again.url) == (neuroblastoma.pk, True, url)
+    assert service.search("neuroblastoma").results[0].url.startswith(url)
+
+
+def test_withdraw_missing_leaves_other_sources_pages_alone(imported, tmp_path):
+    other = [dict(r, doc_id="x_" + r["doc_id"]) for r in rows() if r["doc_id"] == "0000009_2"]
+    run(write(tmp_path, other, "other.jsonl"), "--source-name", "Example Health Library")
+    out = run(write(tmp_path, [r for r in rows() if r["doc_id"] == "0000007_4"]), "--withdraw-missing")
+    assert "2 withdrawn" in out and "1 imported earlier and not in this file, left as they are" in out
+    assert page_for("x_0000009_2").live
+    assert not page_for("0000009_2").live and not page_for("0000031_2").live
+
+
 def test_dry_run_writes_nothing(tmp_path):
     before = Page.objects.count()
     out = run(SMALL, "--dry-run")

@@ -202,10 +202,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # on the site, not in this file
+    withdrawn: list[str] = field(default_factory=list)  # unpublished: not in this file (--withdraw-missing)
 
     def summary(self) -> str:
         text = (f"{len(self.created)} created, {len(self.updated)} updated, "
                 f"{len(self.unchanged)} unchanged")
+        if self.withdrawn:
+            text += f"; {len(self.withdrawn)} withdrawn (not in this file: unpublished)"
         if self.left_alone:
             text += (f"; {len(self.left_alone)} imported earlier and not in this file, "
                      "left as they are")
@@ -263,12 +266,15 @@ def _free_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
-def plan(corpus: Corpus, source_name: str) -> ImportReport:
-    """What an import would do, without writing (for --dry-run and the report)."""
+def plan(corpus: Corpus, source_name: str, *, withdraw: bool = False) -> ImportReport:
+    """What an import would do, without writing (for --dry-run and the report). With
+    ``withdraw``, the live pages of the same source that the file no longer has are withdrawn;
+    other sources' pages are always left alone (each source comes in its own file)."""
     from .models import SyndicatedPage
 
     existing = dict(SyndicatedPage.objects.values_list("doc_id", "source_digest"))
     live = set(SyndicatedPage.objects.live().values_list("doc_id", flat=True))
+    same_source = set(SyndicatedPage.objects.filter(source_name=source_name).values_list("doc_id", flat=True))
     report = ImportReport()
     wanted = set()
     for doc in corpus.documents:
@@ -279,19 +285,24 @@ def plan(corpus: Corpus, source_name: str) -> ImportReport:
             report.unchanged.append(doc.doc_id)
         else:
             report.updated.append(doc.doc_id)
-    report.left_alone = sorted(set(existing) - wanted)
+    missing = set(existing) - wanted
+    if withdraw:
+        report.withdrawn = sorted(missing & same_source & live)
+    report.left_alone = sorted(missing - set(report.withdrawn))
     return report
 
 
-def import_corpus(corpus: Corpus, source_name: str = DEFAULT_SOURCE_NAME) -> ImportReport:
-    """Create or update one page per document, in one transaction; the publish signal then
-    reindexes each changed page for search after the commit."""
+def import_corpus(corpus: Corpus, source_name: str = DEFAULT_SOURCE_NAME, *, withdraw: bool = False) -> ImportReport:
+    """Create or update one page per document, and with ``withdraw`` unpublish the source's
+    pages the file no longer has (a later import that has them again publishes them again), in
+    one transaction; the publish and unpublish signals then reindex each changed page for
+    search after the commit."""
     from django.db import transaction
     from django.utils import timezone
 
     from .models import SyndicatedPage
 
-    report = plan(corpus, source_name)
+    report = plan(corpus, source_name, withdraw=withdraw)
     now = timezone.now()
     file_name = Path(corpus.path).name
     todo = set(report.created) | set(report.updated)
@@ -318,4 +329,6 @@ def import_corpus(corpus: Corpus, source_name: str = DEFAULT_SOURCE_NAME) -> Imp
             if is_new:
                 index.add_child(instance=page)
             page.save_revision(log_action=True, clean=True).publish()
+        for page in SyndicatedPage.objects.filter(doc_id__in=report.withdrawn):
+            page.unpublish(log_action=True)
     return report

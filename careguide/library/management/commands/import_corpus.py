@@ -18,8 +18,13 @@ class Command(BaseCommand):
             help=f"who wrote the documents, shown on every page (default: {DEFAULT_SOURCE_NAME})",
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file and say what would change")
+        parser.add_argument(
+            "--withdraw-missing", action="store_true",
+            help="unpublish the pages of this source (--source-name) that are not in the file; "
+                 "importing them again publishes them again",
+        )
 
-    def handle(self, *args, file, source_name, dry_run, **options):
+    def handle(self, *args, file, source_name, dry_run, withdraw_missing, **options):
         source_name = " ".join(source_name.split())
         if not source_name:
             raise CommandError("--source-name must not be empty")
@@ -29,13 +34,18 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\nNothing was written.") from exc
         found = f"{file}: {len(corpus.documents)} documents, {corpus.rows} rows"
         if dry_run:
-            report = plan(corpus, source_name)
+            report = plan(corpus, source_name, withdraw=withdraw_missing)
             self.stdout.write(f"{found}. Dry run, nothing written; would be: {report.summary()}")
         else:
-            report = import_corpus(corpus, source_name)
+            report = import_corpus(corpus, source_name, withdraw=withdraw_missing)
             self.stdout.write(self.style.SUCCESS(f"{found}. Imported: {report.summary()}"))
+        if report.withdrawn:
+            self.stdout.write(("Would withdraw: " if dry_run else "Withdrawn: ") + _some(report.withdrawn))
         if report.left_alone:
-            shown = report.left_alone[:20]  # a large library would bury the summary
-            more = len(report.left_alone) - len(shown)
-            self.stdout.write("Not in this file (left as they are): " + ", ".join(shown)
-                              + (f" and {more} more" if more else ""))
+            self.stdout.write("Not in this file (left as they are): " + _some(report.left_alone))
+
+
+def _some(doc_ids: list[str], most: int = 20) -> str:
+    """The first ``most`` ids and how many more: a large library would bury the summary."""
+    more = len(doc_ids) - most
+    return ", ".join(doc_ids[:most]) + (f" and {more} more" if more > 0 else "")
