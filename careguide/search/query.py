@@ -56,12 +56,17 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 
 # A synonym term that editors wrote in capitals and that is also an everyday word ("ALL", the
-# leukemia, and "all") is the abbreviation when it is typed in capitals, on its own, or in small
-# letters at the end of the question after one of ABBREVIATION_CUES ("treatment for all").
-# Anywhere else it is the everyday word and is dropped like a stop word: "what are all the side
-# effects of chemo" is not about leukemia.
+# leukemia, and "all") is the abbreviation, except when typed in small letters where the words
+# around it show the everyday word: "all the side effects", "all about", "at all", "not all".
+# Then it is dropped like a stop word, so "what are all the side effects of chemo" is not about
+# leukemia, while "is all curable" and "treatment for all" still are.
 EVERYDAY_WORDS: frozenset[str] = STOP_WORDS | {"all"}
-ABBREVIATION_CUES = frozenset({"for", "with", "about", "have", "has", "is", "of"})
+EVERYDAY_AFTER = frozenset({
+    "the", "of", "my", "your", "our", "his", "her", "their", "these", "those", "this", "that", "about",
+    "day", "night", "kinds", "types", "sorts", "over", "right", "along", "together", "i", "you", "we",
+    "they", "it",
+})
+EVERYDAY_BEFORE = frozenset({"at", "not"})
 
 
 @dataclass(frozen=True)
@@ -436,9 +441,9 @@ def _means_abbreviation(text: str, word: str, words: list[str], position: int) -
     """Whether an ambiguous term (``SynonymIndex.ambiguous``) at ``position`` is the abbreviation."""
     if re.search(rf"(?<![^\W_]){re.escape(word.upper())}(?![^\W_])", text):
         return True
-    if len(words) == 1:  # the whole query
-        return True
-    return position == len(words) - 1 and position > 0 and words[position - 1] in ABBREVIATION_CUES
+    after = words[position + 1] if position + 1 < len(words) else ""
+    before = words[position - 1] if position > 0 else ""
+    return after not in EVERYDAY_AFTER and before not in EVERYDAY_BEFORE
 
 
 def _unique(items: Iterable[str]) -> list[str]:
