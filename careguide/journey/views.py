@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.forms import add_service_error
 from careguide.core.http import private as _private
 
 from . import calendar, catalog, presenters, services
@@ -128,7 +129,7 @@ def apply_template(request, patient_id):
             services.apply_template(request.user, patient, template, form.cleaned_data["start_date"],
                                     form.parameters())
         except services.PlanError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_error(form, exc.field, exc.message)
         else:
             messages.success(request, f"The plan “{template.title}” is saved. You can change its phases below.")
             return redirect("journey:patient", patient.pk)
@@ -145,15 +146,22 @@ def _ended(request, plan):
     return redirect(_patient_url(plan))
 
 
+def _changeable(request, plan_id, phase_id=None):
+    """(plan, phase, None) when care-team staff may change this plan (and the phase is one of
+    its own, else 404); (plan or None, phase or None, the response to send) otherwise."""
+    plan, refusal = _staff_plan(request, plan_id)
+    if refusal:
+        return None, None, refusal
+    phase = _phase(plan, phase_id) if phase_id is not None else None
+    return plan, phase, None if plan.is_active else _ended(request, plan)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_phase(request, plan_id, phase_id):
-    plan, refusal = _staff_plan(request, plan_id)
+    plan, phase, refusal = _changeable(request, plan_id, phase_id)
     if refusal:
         return refusal
-    phase = _phase(plan, phase_id)
-    if not plan.is_active:
-        return _ended(request, plan)
     if request.method == "POST":
         form = PhaseDatesForm(request.POST)
         if form.is_valid():
@@ -161,7 +169,7 @@ def edit_phase(request, plan_id, phase_id):
                 services.change_phase(request.user, phase, start=form.cleaned_data["start_date"],
                                       end=form.cleaned_data["end_date"], note=form.cleaned_data["note"])
             except services.PlanError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_service_error(form, exc.field, exc.message)
             else:
                 messages.success(request, f"“{phase.title}” is saved.")
                 return redirect(_patient_url(plan))
@@ -175,11 +183,9 @@ def edit_phase(request, plan_id, phase_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_phase(request, plan_id):
-    plan, refusal = _staff_plan(request, plan_id)
+    plan, _, refusal = _changeable(request, plan_id)
     if refusal:
         return refusal
-    if not plan.is_active:
-        return _ended(request, plan)
     _audit_page_read(request, plan.patient, plan)
     form = AddPhaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +194,7 @@ def add_phase(request, plan_id):
             services.add_phase(request.user, plan, title=data["title"], purpose=data["purpose"],
                                start=data["start_date"], end=data["end_date"], note=data["note"])
         except services.PlanError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_error(form, exc.field, exc.message)
         else:
             messages.success(request, f"“{data['title']}” is added to the plan.")
             return redirect(_patient_url(plan))
@@ -199,12 +205,9 @@ def add_phase(request, plan_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def remove_phase(request, plan_id, phase_id):
-    plan, refusal = _staff_plan(request, plan_id)
+    plan, phase, refusal = _changeable(request, plan_id, phase_id)
     if refusal:
         return refusal
-    phase = _phase(plan, phase_id)
-    if not plan.is_active:
-        return _ended(request, plan)
     error = ""
     _audit_page_read(request, plan.patient, phase)
     if request.method == "POST":
@@ -222,11 +225,9 @@ def remove_phase(request, plan_id, phase_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_plan(request, plan_id):
-    plan, refusal = _staff_plan(request, plan_id)
+    plan, _, refusal = _changeable(request, plan_id)
     if refusal:
         return refusal
-    if not plan.is_active:
-        return _ended(request, plan)
     _audit_page_read(request, plan.patient, plan)
     form = EndPlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core.forms import add_service_error
 
 from .. import booking
 from ..calendar import appointment_ics
@@ -146,7 +147,7 @@ def change(request, pk: int):
             booking.ask_for_change(appointment, form.cleaned_data["kind"], form.cleaned_data["message"],
                                    actor=request.user)
         except booking.BookingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_service_error(form, exc.field, str(exc))
         else:
             messages.success(request, REQUEST_RECEIVED)
             return redirect("appointments:mine")
@@ -244,7 +245,7 @@ def handle(request, pk: int):
             booking.handle_request(change_request, form.cleaned_data["action"], actor=request.user,
                                    reply=form.cleaned_data["reply"])
         except booking.BookingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_service_error(form, exc.field, str(exc))
         else:
             if form.cleaned_data["action"] == "cancel" and change_request.kind == ChangeRequest.Kind.CHANGE:
                 messages.success(request, "The appointment is cancelled. Book the new time now.")
