@@ -1,8 +1,15 @@
 """The audit log in the admin: administrators read it; nobody else sees it; nobody edits it."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
+from clock import at_every_time_of_day
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from careguide.accounts import forms, services
 from careguide.audit import service as audit
@@ -41,9 +48,24 @@ def test_an_admin_lists_and_filters_the_log(client, admin_user, nurse_read, pati
     assert len(by_nurse) == AuditEvent.objects.filter(actor=nurse_read.actor).count()
     about_ann = rows(client.get(LOG, {"patient": patient.pk}))
     assert len(about_ann) == AuditEvent.objects.filter(patient=patient).count() >= 3  # registered, consent, read
-    today = nurse_read.at.date().isoformat()
+    today = timezone.localdate(nurse_read.at).isoformat()
     assert len(rows(client.get(LOG, {"at_from": today, "at_to": today}))) >= 1
     assert rows(client.get(LOG, {"at_from": "2001-01-01", "at_to": "2001-01-02"})) == []
+
+
+@at_every_time_of_day
+def test_the_date_filter_uses_the_sites_local_date_at_any_hour(frozen_at, client, admin_user, patient):
+    """An administrator filters by the date the site shows (Pacific), not the server's UTC date."""
+    site_date = frozen_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    nurse = get_user_model().objects.get(username="nurse")
+    with time_machine.travel(frozen_at, tick=False):
+        audit.record(nurse, audit.READ, patient, patient=patient, detail="read at a frozen hour")
+    client.force_login(admin_user)
+    on_the_day = rows(client.get(LOG, {"at_from": site_date.isoformat(), "at_to": site_date.isoformat()}))
+    assert any("read at a frozen hour" in row for row in on_the_day)
+    for other in (site_date - dt.timedelta(days=1), site_date + dt.timedelta(days=1)):
+        assert not any("read at a frozen hour" in row
+                       for row in rows(client.get(LOG, {"at_from": other.isoformat(), "at_to": other.isoformat()})))
 
 
 def test_an_admin_sees_one_entry_but_cannot_change_it(client, admin_user, nurse_read):

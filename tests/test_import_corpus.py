@@ -5,10 +5,15 @@ re-importing updates in place; a bad line is named and nothing is written (ADR 0
 import json
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
+from clock import at_every_time_of_day
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.models import Page
 
 from careguide.library.models import LibraryPage, SyndicatedIndexPage, SyndicatedPage, TopicPage
@@ -105,7 +110,7 @@ def test_the_page_says_who_wrote_it_and_links_to_the_original(imported, client):
     assert f"written by {NCI}" in text
     assert "not written or reviewed by our care team" in text
     assert notice.find("a", href="https://www.cancer.gov/types/neuroblastoma/patient/neuroblastoma-screening-pdq")
-    assert notice.find("time")["datetime"] == page.imported_at.date().isoformat()
+    assert notice.find("time")["datetime"] == timezone.localdate(page.imported_at).isoformat()
     # No clinical-review dates of ours on someone else's page.
     assert "Last reviewed" not in html.get_text()
 
@@ -311,3 +316,15 @@ def test_imported_pages_are_not_graded_nor_listed_for_clinical_review(imported, 
     report = client.get("/admin/reports/clinical-review/").content.decode()
     assert "Bone cancer" in report and "Osteosarcoma and Malignant" not in report
     assert "More cancer information" not in report
+
+
+@at_every_time_of_day
+def test_the_copied_on_date_is_the_sites_local_date_at_any_hour(frozen_at, django_capture_on_commit_callbacks, client):
+    site_date = frozen_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    with time_machine.travel(frozen_at, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            run(SMALL)
+        notice = soup(client, page_for("0000031_2").url).select_one(".syndication-notice")
+    stamp = notice.find("time")
+    assert stamp["datetime"] == site_date.isoformat()
+    assert stamp.get_text() == f"{site_date:%B} {site_date.day}, {site_date.year}"

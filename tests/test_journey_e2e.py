@@ -20,6 +20,7 @@ import re
 import uuid
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from support import E2E_GP_PASSWORD, E2E_NURSE_PASSWORD, axe_violations
 from test_triage_e2e import register, sign_in
@@ -48,7 +49,7 @@ def test_a_patient_follows_a_procedure_checklist(server, browser):
 
     page.locator("#item-know-the-type").check()
     page.locator("#item-medicine-list").check()
-    in_a_week = datetime.date.today() + datetime.timedelta(days=7)
+    in_a_week = timezone.localdate() + datetime.timedelta(days=7)  # the site's date, not the machine's
     page.locator("#id_procedure_date").fill(in_a_week.isoformat())
     page.get_by_role("button", name="Save my checklist").click()
     expect(page.locator("#progress")).to_contain_text("You have done 2 of")
@@ -174,7 +175,7 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     nurse.get_by_role("button", name="Continue").click()
     no_axe_violations(nurse, "plan settings")
     # Radiation runs Monday to Friday: started this week's Monday, so today is within it.
-    today = datetime.date.today()
+    today = timezone.localdate()  # the server's "today" is the site's local date
     nurse.get_by_label("Start date").fill((today - datetime.timedelta(days=today.weekday())).isoformat())
     nurse.get_by_role("button", name="Save the plan").click()
     patient.goto(base + "/treatment-plan/")
