@@ -4,6 +4,7 @@ each test runs in a transaction that is rolled back, so tests may change anythin
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +67,31 @@ def live_pages(db):
     from careguide.library.models import LibraryPage
 
     return list(LibraryPage.objects.live().specific().order_by("path"))
+
+
+@pytest.fixture
+def notifier():
+    """The care team is told through a fake that records each call (alert id, recipient ids)."""
+    from careguide.alerts.notify import FakeNotifier
+
+    FakeNotifier.reset()
+    with override_settings(CAREGUIDE_NOTIFIER="careguide.alerts.notify.FakeNotifier"):
+        yield FakeNotifier
+    FakeNotifier.reset()
+
+
+@pytest.fixture
+def team_patient(db):
+    """A patient of a care team with one nurse (``patient.nurse``)."""
+    from django.contrib.auth import get_user_model
+
+    from careguide.careteam.models import CareTeam, Membership, TeamPatient
+
+    User = get_user_model()
+    person = User.objects.create_user("pat@example.org", "pat@example.org", "a long password 123")
+    nurse = User.objects.create_user("nurse.n", "n@clinic.example", "a long password 123")
+    team = CareTeam.objects.create(name="Team P")
+    Membership.objects.create(team=team, user=nurse, role="nurse")
+    TeamPatient.objects.create(team=team, patient=person)
+    person.nurse = nurse
+    return person

@@ -72,3 +72,4 @@ def main_text(response):
     body = response.content.decode()
     main = body[body.index('<main id="main-content"'):]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
+

@@ -15,7 +15,8 @@ STEP_LABELS = {  # what a person ticks at each step; "None of these" where nothi
     "proceed": [[], [], [], [], []],
     "see_doctor_first": [[], [], ["Feeling sick to your stomach (nausea) or throwing up (vomiting)"], [], []],
     "urgent": [[], [], ["A fever: a temperature of 100.4°F (38°C) or higher, or feeling hot and shivery"], [], []],
-    "emergency": [[], ["Losing control of your bladder or bowels, even a little (leaks or accidents)"], [], [], []],
+    # An emergency answer ends the questions at once: the rules only rise with more answers.
+    "emergency": [[], ["Losing control of your bladder or bowels, even a little (leaks or accidents)"]],
 }
 HEADINGS = {
     "proceed": "You can start the back pain program",

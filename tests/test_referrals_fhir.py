@@ -73,7 +73,7 @@ def test_an_accepted_referral_names_the_team_and_links_the_previsit_answers(peop
         {"linkId": "interpreter", "answer": [{"valueCoding": {
             "system": "http://careguide.invalid/fhir/CodeSystem/pre-visit", "code": "no"}}]},
     ]}
-    record = submit_response(questionnaire, answers, user=people.patient)
+    record = submit_response(questionnaire, answers, user=people.patient).record
     services.save_previsit(referral, record, people.patient)
     resource = to_fhir(referral)
     assert validate(resource, "ServiceRequest") == []

@@ -57,6 +57,11 @@ def alert_kind(disposition: str, previous_disposition: str | None) -> str | None
     return None
 
 
+def more_urgent(disposition: str, than: str) -> bool:
+    """Whether ``disposition`` is more urgent than ``than`` (both side-effect dispositions)."""
+    return DISPOSITIONS.index(disposition) < DISPOSITIONS.index(than)
+
+
 def check_transition(current: str, target: str, note: str = "") -> None:
     """Raise TransitionError unless an alert in ``current`` may move to ``target`` with ``note``."""
     if target not in STATUSES:

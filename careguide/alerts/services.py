@@ -39,12 +39,14 @@ def _findings(result) -> list[dict]:
 
 
 @transaction.atomic
-def record_result(patient, result, *, source, source_url="", actor=None) -> TriageEvent:
+def record_result(patient, result, *, source, source_url="", actor=None, supersedes=None) -> TriageEvent:
     """Store a patient's side-effect ``result`` and raise the alert it calls for, if any.
 
     Call it inside the transaction that stores the check or diary entry, for every result of a
     signed-in patient (green ones too: the next amber is judged against them). ``actor`` is who
-    submitted it, normally the patient.
+    submitted it, normally the patient. ``supersedes`` is an earlier event of the same check
+    (the person stopped at an emergency or red answer, then answered the rest): its alert
+    stands, so a new one is raised only when this result is more urgent.
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {sorted(SOURCES)}, not {source!r}")
@@ -71,6 +73,8 @@ def record_result(patient, result, *, source, source_url="", actor=None) -> Tria
     )
     audit.record(actor, audit.CREATE, event, patient=patient, detail=f"triage event from {source}")
     kind = rules.alert_kind(result.disposition, previous.disposition if previous else None)
+    if supersedes is not None and not rules.more_urgent(result.disposition, supersedes.disposition):
+        kind = None
     if kind is not None:
         _raise_alert(patient, event, kind, previous if kind == rules.AMBER_NOT_BETTER else None, actor)
     return event

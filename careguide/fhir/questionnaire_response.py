@@ -47,11 +47,16 @@ def questionnaire_response_type(request):
         raise FhirError.simple(400, "not-found", f"The questionnaire {reference} is not known here.",
                                "QuestionnaireResponse.questionnaire")
     try:
-        record = services.submit_response(questionnaire, body, user=request.user, request=request)
+        submission = services.submit_response(questionnaire, body, user=request.user, request=request)
     except services.ResponseInvalid as exc:
         raise FhirError(400, operation_outcome([from_engine_issue(i) for i in exc.issues])) from exc
+    record = submission.record
     location = absolute(request, reverse("fhir:questionnaire_response", args=[record.fhir_id]))
-    return fhir_response(record.resource, 201, {"Location": location, "ETag": 'W/"1"'})
+    version = (record.resource.get("meta") or {}).get("versionId", "1")
+    # The same identifier sent again by the same person: the response stored the first time
+    # (200, nothing new stored, no second alert), as for a conditional create.
+    status = 200 if submission.replayed else 201
+    return fhir_response(record.resource, status, {"Location": location, "ETag": f'W/"{version}"'})
 
 
 @fhir_view("GET", "HEAD")

@@ -89,11 +89,22 @@ class QuestionnaireResponse(models.Model):
     resource = models.JSONField()
     authored = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # "system|value" of the response's identifier: the form's one-time token, or a FHIR
+    # client's own identifier. The same key from the same person is one submission.
+    submission_key = models.CharField(max_length=255, blank=True)
 
     objects = QuestionnaireResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-authored", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "subject", "submission_key"],
+                condition=~models.Q(submission_key="") & models.Q(subject__isnull=False),
+                name="questionnaires_one_response_per_submission",
+            ),
+        ]
+        indexes = [models.Index(fields=["questionnaire", "submission_key"], name="questionnaires_submission")]
 
     def __str__(self):
         return f"Response {self.fhir_id}"

@@ -4,18 +4,21 @@ same transaction; nothing invalid is stored."""
 from __future__ import annotations
 
 import copy
+import logging
 import uuid
 from dataclasses import dataclass, field
 from threading import Lock
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careguide.audit import service as audit
 from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
 
-from . import engine
+from . import bindings, engine
 from .models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
+
+logger = logging.getLogger(__name__)
 
 # Anonymous visitors keep at most this many response ids in their session.
 SESSION_RESPONSES_LIMIT = 50
@@ -164,24 +167,111 @@ def subject_reference(user) -> dict:
     return {"identifier": {"system": USER_IDENTIFIER_SYSTEM, "value": str(user.pk)}}
 
 
+@dataclass
+class Submission:
+    """A stored response and what its triage binding (if any) decided and stored beside it."""
+
+    record: QuestionnaireResponse
+    triage: bindings.Triage | None = None
+    stored: bindings.Stored | None = None
+    # The same submission (same identifier) had been stored before: nothing new was written.
+    replayed: bool = False
+
+    @property
+    def result_path(self) -> str:
+        return self.stored.result_path if self.stored is not None else ""
+
+
+def submission_key(resource: dict) -> str:
+    """``system|value`` of a response's identifier: the same key twice is one submission."""
+    identifier = resource.get("identifier")
+    if not isinstance(identifier, dict):
+        return ""
+    value = identifier.get("value")
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    system = identifier.get("system") if isinstance(identifier.get("system"), str) else ""
+    return f"{system}|{value.strip()}"[:255]
+
+
+def _earlier_submission(questionnaire, key: str, user, request) -> QuestionnaireResponse | None:
+    """The response already stored with this key by the same person (or browser session)."""
+    if not key:
+        return None
+    same = QuestionnaireResponse.objects.filter(questionnaire=questionnaire, submission_key=key)
+    if getattr(user, "is_authenticated", False):
+        return same.filter(subject=user).first()
+    if request is not None and hasattr(request, "session"):
+        return same.filter(pk__in=QuestionnaireResponse.objects.for_session(request).values("pk")).first()
+    return None
+
+
+def _check(questionnaire, definition, resource: dict, user):
+    """The completed response and its triage, or ResponseInvalid naming each question."""
+    completed, issues = engine.complete_response(definition, resource)
+    errors = [i for i in issues if i.is_error]
+    if errors:
+        raise ResponseInvalid(errors)
+    binding = bindings.for_questionnaire(questionnaire)
+    triage = None
+    if binding is not None and completed.get("status") != "entered-in-error":
+        try:
+            triage = binding.evaluate(completed, user=user, definition=definition)
+        except bindings.BindingError as exc:
+            raise ResponseInvalid(exc.issues) from exc
+    return completed, binding, triage
+
+
+def _valid_fhir(resource: dict):
+    try:
+        validate(resource, "QuestionnaireResponse")
+    except FhirValidationError as exc:
+        raise ResponseInvalid([engine.Issue(i.diagnostics, code=i.code, expression=(i.expression or (None,))[0])
+                               for i in exc.issues]) from exc
+
+
+def _base_url(request) -> str:
+    if request is not None and hasattr(request, "build_absolute_uri"):
+        return request.build_absolute_uri("/").rstrip("/")
+    from django.conf import settings
+
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+
+
+def _store_triage(record, binding, triage, *, user, request, previous=None):
+    """Inside the write's transaction: the tool's records and alert, then the result on the
+    response itself, so a FHIR client reads it back (ADR 0020)."""
+    stored = binding.store(record, triage, user=user, request=request, previous=previous)
+    extension = bindings.ResultExtension(triage, stored, _base_url(request))
+    record.resource = bindings.with_result(record.resource, extension)
+    record.save(update_fields=["resource"])
+    return stored
+
+
 def submit_response(questionnaire: Questionnaire, response_resource: dict, *, user, request=None,
-                    outcome: str = "") -> QuestionnaireResponse:
+                    outcome: str = "") -> Submission:
     """Check a response against its questionnaire and store it.
 
     Calculated answers are worked out here (a sender's own must agree); the response
     must then be valid for the engine and as FHIR. Signed-in users become its subject;
     anonymous responses are remembered in the session so sign-in can claim them.
-    Raises ResponseInvalid (nothing stored) when it is not valid.
+    A questionnaire bound to a triage tool (``bindings``) has its answers judged here, and the
+    tool's records and the care team's alert stored in the same transaction, whichever way
+    the response came in. A response whose identifier was stored before by the same person
+    is not stored again (``replayed``). Raises ResponseInvalid (nothing stored) when it is not valid.
     """
     definition = parsed(questionnaire)
     resource = copy.deepcopy(response_resource)
     resource["resourceType"] = "QuestionnaireResponse"
     resource.setdefault("questionnaire", canonical(questionnaire))
     resource.setdefault("status", "completed")
-    completed, issues = engine.complete_response(definition, resource)
-    errors = [i for i in issues if i.is_error]
-    if errors:
-        raise ResponseInvalid(errors)
+    key = submission_key(resource)
+    earlier = _earlier_submission(questionnaire, key, user, request)
+    if earlier is not None:
+        return _replayed(earlier, request)
+    completed, binding, triage = _check(questionnaire, definition, resource, user)
+    if triage is not None:
+        outcome = triage.disposition
     signed_in = getattr(user, "is_authenticated", False)
     now = timezone.now()
     record = QuestionnaireResponse(
@@ -192,6 +282,7 @@ def submit_response(questionnaire: Questionnaire, response_resource: dict, *, us
         session_key=(request.session.session_key or "") if request is not None and not signed_in else "",
         status=str(completed.get("status"))[:32],
         outcome=outcome,
+        submission_key=key,
     )
     completed.setdefault("authored", now.isoformat(timespec="seconds"))
     if signed_in:
@@ -199,19 +290,105 @@ def submit_response(questionnaire: Questionnaire, response_resource: dict, *, us
     else:
         completed.pop("subject", None)
     completed = _stamp(completed, str(record.fhir_id), 1, now)
-    try:
-        validate(completed, "QuestionnaireResponse")
-    except FhirValidationError as exc:
-        raise ResponseInvalid([engine.Issue(i.diagnostics, code=i.code, expression=(i.expression or (None,))[0])
-                               for i in exc.issues]) from exc
+    _valid_fhir(completed)
     record.resource = completed
     record.authored = _authored(completed.get("authored"), now)
-    with transaction.atomic():
-        record.save()
-        audit.record(user, audit.CREATE, record, patient=user if signed_in else None)
+    stored = None
+    try:
+        with transaction.atomic():
+            record.save()
+            audit.record(user, audit.CREATE, record, patient=user if signed_in else None)
+            if triage is not None:
+                stored = _store_triage(record, binding, triage, user=user, request=request)
+    except IntegrityError:
+        # The same submission arrived twice at once: the other one was stored.
+        earlier = _earlier_submission(questionnaire, key, user, request)
+        if earlier is None:
+            raise
+        return _replayed(earlier, request)
     if request is not None and not signed_in:
         remember_in_session(request, record)
-    return record
+    return Submission(record, triage, stored)
+
+
+def _triage_claimed(record: QuestionnaireResponse, user):
+    """Answers given anonymously to a bound questionnaire now belong to a patient: store the
+    tool's records and alert the care team as if they had been signed in."""
+    binding = bindings.for_url(record.questionnaire_url)
+    if binding is None or record.status == "entered-in-error" or binding.stored_for(record) is not None:
+        return
+    try:
+        triage = binding.evaluate(record.resource, user=user, definition=parsed(record.questionnaire))
+    except bindings.BindingError:
+        # Valid when it was stored; the rules have changed since. Kept as it is, and said so.
+        logger.warning("Claimed response %s could not be triaged under the current rules.", record.pk)
+        return
+    record.outcome = triage.disposition
+    record.save(update_fields=["outcome"])
+    _store_triage(record, binding, triage, user=user, request=None)
+
+
+def _keep_stored_answers(stored: dict, resource: dict) -> dict:
+    """``resource`` with every top-level item that already had answers in ``stored`` as it was:
+    after an early result the person may add answers, never change the ones acted on."""
+    answered = {item.get("linkId"): item for item in stored.get("item") or () if _has_answer(item)}
+    if not answered:
+        return resource
+    items = [answered.pop(item.get("linkId"), item) for item in resource.get("item") or ()]
+    return {**resource, "item": items + list(answered.values())}
+
+
+def _has_answer(item: dict) -> bool:
+    if item.get("answer"):
+        return True
+    return any(_has_answer(child) for child in item.get("item") or ())
+
+
+def _replayed(record: QuestionnaireResponse, request) -> Submission:
+    binding = bindings.for_url(record.questionnaire_url)
+    stored = binding.stored_for(record, request=request) if binding is not None else None
+    return Submission(record, None, stored, replayed=True)
+
+
+def add_to_stored_response(record: QuestionnaireResponse, response_resource: dict, *, user, request=None,
+                           complete: bool = True) -> Submission:
+    """Add answers to a response that was stored before it was complete (a paged form that
+    stopped at an emergency or red answer): the same response, as a new version, ``completed``
+    when ``complete``, else still ``in-progress``.
+
+    The answers already stored stay as they were; the person may only add to them, so the
+    triage result can only stay or rise, and the binding adds only new findings."""
+    questionnaire = record.questionnaire
+    definition = parsed(questionnaire)
+    resource = _keep_stored_answers(record.resource, copy.deepcopy(response_resource))
+    resource.update(resourceType="QuestionnaireResponse", questionnaire=record.resource.get("questionnaire"),
+                    status="completed" if complete else "in-progress")
+    completed, binding, triage = _check(questionnaire, definition, resource, user)
+    with transaction.atomic():
+        locked = QuestionnaireResponse.objects.select_for_update().get(pk=record.pk)
+        if locked.status in ("completed", "amended"):
+            return _replayed(locked, request)
+        previous = binding.stored_for(locked, request=request) if binding is not None else None
+        now = timezone.now()
+        version = int((locked.resource.get("meta") or {}).get("versionId", "1")) + 1
+        for name in ("subject", "authored", "identifier"):
+            if name in locked.resource:
+                completed[name] = locked.resource[name]
+            else:
+                completed.pop(name, None)
+        completed = _stamp(completed, str(locked.fhir_id), version, now)
+        _valid_fhir(completed)
+        locked.resource = completed
+        locked.status = completed["status"]
+        if triage is not None:
+            locked.outcome = triage.disposition
+        locked.save(update_fields=["resource", "status", "outcome"])
+        audit.record(user, audit.UPDATE, locked, patient=locked.subject,
+                     detail="completed after an early result" if complete else "answers added after an early result")
+        stored = None
+        if triage is not None:
+            stored = _store_triage(locked, binding, triage, user=user, request=request, previous=previous)
+    return Submission(locked, triage, stored)
 
 
 def _authored(value, default):
@@ -259,6 +436,7 @@ def claim_session_responses(request, user) -> list[QuestionnaireResponse]:
         record.resource = resource
         record.save(update_fields=["subject", "session_key", "resource"])
         audit.record(user, audit.UPDATE, record, patient=user, detail="claimed from an anonymous session")
+        _triage_claimed(record, user)
     if claimed:
         request.session[SESSION_RESPONSES_KEY] = []
     return claimed

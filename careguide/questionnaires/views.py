@@ -9,6 +9,8 @@ is checked again before it is stored.
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,12 +20,17 @@ from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
 from careguide.core.http import private as _private
 
-from . import engine, services
+from . import bindings, engine, services
 from .forms import QuestionnaireForm
 from .models import Questionnaire, QuestionnaireResponse
 from .presenters import response_sections, scores
 
 DRAFTS_SESSION_KEY = "careguide_questionnaire_drafts"
+# Forms already stored from this browser: {draft key: {"token", "path"}}, so pressing submit
+# twice (or going back and submitting again) leads to the same result, stored once.
+DONE_SESSION_KEY = "careguide_questionnaire_done"
+SUBMISSION_SYSTEM = "urn:careguide:submission"
+TOKEN_FIELD = "_submission"  # noqa: S105 - a form field's name, not a secret
 
 
 
@@ -33,8 +40,11 @@ class QuestionnaireFillView(View):
     Hooks for subclasses:
       get_questionnaire() -> Questionnaire         which questionnaire (default: by fhir_id in the URL)
       template_name                                the full page (extends base.html, includes the form)
-      compute_outcome(parsed, response) -> str     e.g. a disposition, stored as response.outcome
-      get_success_url(response) -> str             where to go after storing
+      compute_outcome(parsed, response) -> str     e.g. a score, stored as response.outcome (a
+                                                   questionnaire bound to a triage tool gets the
+                                                   tool's disposition instead: bindings.py)
+      get_success_url(response) -> str             where to go after storing (default: the triage
+                                                   result page of a bound questionnaire, else the answers)
       response_saved(response)                     anything else to do after storing
       get_initial_response() -> dict | None        answers to start from
     `?fragment=1` renders only the form (for a script that shows it in a dialog).
@@ -52,6 +62,9 @@ class QuestionnaireFillView(View):
         return ""
 
     def get_success_url(self, response_model: QuestionnaireResponse) -> str:
+        submission = getattr(self, "submission", None)
+        if submission is not None and submission.result_path:
+            return submission.result_path
         return reverse("questionnaires:response", args=[response_model.fhir_id])
 
     def response_saved(self, response_model: QuestionnaireResponse) -> None:
@@ -68,6 +81,7 @@ class QuestionnaireFillView(View):
     def dispatch(self, request, *args, **kwargs):
         self.questionnaire = self.get_questionnaire()
         self.definition = services.parsed(self.questionnaire)
+        self.binding = bindings.for_questionnaire(self.questionnaire)
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -84,12 +98,18 @@ class QuestionnaireFillView(View):
             from .forms import initial_response
 
             start = self.get_initial_response() or initial_response(self.definition)
-            return {"response": start, "step": 0}
+            draft = {"response": start, "step": 0}
+        if not isinstance(draft.get("token"), str):
+            draft = {**draft, "token": uuid.uuid4().hex}
+        self.draft = draft
         return draft
 
-    def save_draft(self, response: dict, step: int):
+    def save_draft(self, response: dict, step: int, **extra):
         drafts = dict(self.request.session.get(DRAFTS_SESSION_KEY, {}))
-        drafts[self.draft_key()] = {"response": response, "step": step}
+        current = getattr(self, "draft", None) or {}
+        kept = {k: current[k] for k in ("token", "continuing", "locked") if k in current}
+        drafts[self.draft_key()] = {**kept, **extra, "response": response, "step": step}
+        self.draft = drafts[self.draft_key()]
         self.request.session[DRAFTS_SESSION_KEY] = drafts
 
     def clear_draft(self):
@@ -109,6 +129,8 @@ class QuestionnaireFillView(View):
             enabled = sorted({*enabled, step_index})
         position = enabled.index(step_index)
         paged = self.definition.is_paged
+        draft = getattr(self, "draft", None) or {}
+        locked = draft.get("locked", -1) if draft.get("continuing") else -1
         context = self.get_context_data(
             form=form,
             step=self.definition.steps[step_index] if paged else None,
@@ -116,10 +138,14 @@ class QuestionnaireFillView(View):
             step_number=position + 1,
             step_count=len(enabled),
             paged=paged,
-            has_back=paged and position > 0,
+            # After an early result the steps already sent stay as they were.
+            has_back=paged and position > 0 and enabled[position - 1] > locked,
+            continuing=bool(draft.get("continuing")),
             submit_label="Continue" if paged and position < len(enabled) - 1 else "Submit",
             form_action=self._here(),
             fragment=self.fragment,
+            submission_token=draft.get("token") or uuid.uuid4().hex,
+            token_field=TOKEN_FIELD,
         )
         template = self.fragment_template_name if self.fragment else self.template_name
         return _private(render(self.request, template, context, status=status))
@@ -142,16 +168,34 @@ class QuestionnaireFillView(View):
             index = int(index)
         except (TypeError, ValueError):
             index = 0
+        draft = getattr(self, "draft", None) or {}
+        if draft.get("continuing"):
+            # After an early result: only the steps not yet sent.
+            later = [i for i in enabled if i > draft.get("locked", -1)]
+            enabled = later or enabled
         if index in enabled:
             return index
         earlier = [i for i in enabled if i <= index]
         return earlier[-1] if earlier else (enabled[0] if enabled else 0)
 
+    def _already_done(self, request):
+        """The result of this very form, if it was stored already (a second press of submit)."""
+        token = request.POST.get(TOKEN_FIELD)
+        done = request.session.get(DONE_SESSION_KEY, {}).get(self.draft_key())
+        if token and isinstance(done, dict) and done.get("token") == token and done.get("path"):
+            return HttpResponseRedirect(done["path"], status=303)
+        return None
+
     def post(self, request, *args, **kwargs):
+        replay = self._already_done(request)
+        if replay is not None:
+            return replay
         if not self.definition.is_paged:
             form = QuestionnaireForm(self.definition, request.POST, response=self.get_initial_response())
             if form.action in ("add", "remove") or not form.is_valid():
                 return self.render_form(form)
+            token = request.POST.get(TOKEN_FIELD, "")
+            self.draft = {"token": token if _is_token(token) else uuid.uuid4().hex}
             return self.store(form, form.response())
         draft = self.load_draft()
         index = self._valid_step(request.POST.get("_step", draft.get("step", 0)), draft["response"])
@@ -162,13 +206,17 @@ class QuestionnaireFillView(View):
             return self.render_form(form, index)
         enabled = self._enabled_indexes(form.response())
         if form.action == "back":
-            earlier = [i for i in enabled if i < index]
+            first = draft.get("locked", -1) if draft.get("continuing") else -1
+            earlier = [i for i in enabled if first < i < index]
             self.save_draft(form.draft(), earlier[-1] if earlier else index)
             return HttpResponseRedirect(self._here(), status=303)
         if not form.is_valid():
             return self.render_form(form, index)
         later = [i for i in enabled if i > index]
         if later:
+            stopped = self.stop_early(form, index, later[0])
+            if stopped is not None:
+                return stopped
             self.save_draft(form.draft(), later[0])
             return HttpResponseRedirect(self._here(), status=303)
         # The last step: check the whole response before storing it.
@@ -178,6 +226,58 @@ class QuestionnaireFillView(View):
         if issues:
             return self._show_first_step_with(issues, form.draft())
         return self.store(form, response)
+
+    def stop_early(self, form: QuestionnaireForm, index: int, next_index: int):
+        """Store the answers so far and show the advice now when they already reach one of the
+        binding's most urgent dispositions: more answers can only add to it (the rules only
+        rise). The person may then answer the rest, which adds to the same response."""
+        if self.binding is None or not self.binding.stop_at:
+            return None
+        partial = {**form.response(), "status": "in-progress"}
+        try:
+            triage = self.binding.evaluate(partial, user=self.request.user, definition=self.definition)
+        except bindings.BindingError:
+            return None  # the step's own checks name the problem; the last step stores nothing wrong
+        continuing = self._continuing_record()
+        if triage.disposition not in self.binding.stop_at:
+            return None
+        if continuing is not None and continuing.outcome and \
+                self._rank(triage.disposition) >= self._rank(continuing.outcome):
+            return None  # already stored and acted on at this level
+        response = self._with_token({**form.response(), "status": "in-progress"})
+        try:
+            if continuing is not None:
+                self.submission = services.add_to_stored_response(
+                    continuing, response, user=self.request.user, request=self.request, complete=False)
+            else:
+                self.submission = services.submit_response(
+                    self.questionnaire, response, user=self.request.user, request=self.request)
+        except services.ResponseInvalid:
+            return None
+        record = self.submission.record
+        self.save_draft(form.draft(), next_index, continuing=str(record.fhir_id), locked=index)
+        self.response_saved(record)
+        return HttpResponseRedirect(self.submission.result_path or self.get_success_url(record), status=303)
+
+    def _rank(self, disposition: str) -> int:
+        order = getattr(self.binding, "stop_at", ())
+        return order.index(disposition) if disposition in order else len(order)
+
+    def _continuing_record(self) -> QuestionnaireResponse | None:
+        """The response stored at an early result that this draft adds to, if any."""
+        draft = getattr(self, "draft", None) or {}
+        fhir_id = draft.get("continuing")
+        if not fhir_id:
+            return None
+        visible = QuestionnaireResponse.objects.for_user(self.request.user) | \
+            QuestionnaireResponse.objects.for_session(self.request)
+        return visible.filter(fhir_id=fhir_id, questionnaire=self.questionnaire).first()
+
+    def _with_token(self, response: dict) -> dict:
+        token = (getattr(self, "draft", None) or {}).get("token")
+        if token:
+            response = {**response, "identifier": {"system": SUBMISSION_SYSTEM, "value": token}}
+        return response
 
     def _is_calculated(self, issue) -> bool:
         item = self.definition.by_link_id.get(issue.link_id or "")
@@ -203,25 +303,58 @@ class QuestionnaireFillView(View):
         return item.link_id if item is not None else None
 
     def store(self, form: QuestionnaireForm, response: dict):
-        response = {
+        response = self._with_token({
             "resourceType": "QuestionnaireResponse",
             "questionnaire": services.canonical(self.questionnaire),
             "status": "completed",
             **{k: v for k, v in response.items() if k not in ("resourceType", "id", "status", "questionnaire")},
-        }
-        completed, _ = engine.calculate(self.definition, response)
-        outcome = self.compute_outcome(self.definition, completed)
+        })
+        continuing = self._continuing_record() if self.definition.is_paged else None
         try:
-            record = services.submit_response(self.questionnaire, response, user=self.request.user,
-                                              request=self.request, outcome=outcome or "")
+            if continuing is not None:
+                self.submission = services.add_to_stored_response(
+                    continuing, response, user=self.request.user, request=self.request)
+            else:
+                outcome = ""
+                if self.binding is None:
+                    completed, _ = engine.calculate(self.definition, response)
+                    outcome = self.compute_outcome(self.definition, completed)
+                self.submission = services.submit_response(self.questionnaire, response, user=self.request.user,
+                                                           request=self.request, outcome=outcome or "")
         except services.ResponseInvalid as exc:
             form.add_errors(exc.issues)
             if self.definition.is_paged:
                 return self._show_first_step_with(exc.issues, form.draft())
             return self.render_form(form)
+        record = self.submission.record
+        token = (getattr(self, "draft", None) or {}).get("token")
         self.clear_draft()
-        self.response_saved(record)
-        return HttpResponseRedirect(self.get_success_url(record), status=303)
+        if not self.submission.replayed:
+            self.response_saved(record)
+        path = self.get_success_url(record)
+        if token:
+            done = dict(self.request.session.get(DONE_SESSION_KEY, {}))
+            done[self.draft_key()] = {"token": token, "path": path}
+            self.request.session[DONE_SESSION_KEY] = done
+        return HttpResponseRedirect(path, status=303)
+
+
+def _triage_summary(record: QuestionnaireResponse, request) -> dict | None:
+    """The triage result a bound response carries, for its answers page: what to do, and a link
+    to the page that says it in full (a path on this site only)."""
+    found = bindings.result_of(record.resource)
+    if not found or not found.get("disposition"):
+        return None
+    binding = bindings.for_url(record.questionnaire_url)
+    stored = binding.stored_for(record, request=request) if binding is not None else None
+    return {"display": found.get("display") or found["disposition"], "guidance": stored.result_path if stored else ""}
+
+
+def _is_token(value: str) -> bool:
+    try:
+        return uuid.UUID(value).hex == value
+    except (ValueError, AttributeError, TypeError):
+        return False
 
 
 class ResponseDetailView(View):
@@ -250,5 +383,6 @@ class ResponseDetailView(View):
             "definition": definition,
             "sections": response_sections(definition, record.resource),
             "scores": scores(definition, record.resource),
+            "triage": _triage_summary(record, request),
         }
         return _private(render(request, self.template_name, context))

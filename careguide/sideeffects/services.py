@@ -97,31 +97,77 @@ def correct_context(user, changes: dict[str, bool | None]) -> list[ContextCorrec
 # --- Completed checks ------------------------------------------------------------------------
 
 
-def _record_alert(patient, result: Result, source_url: str):
+def _record_alert(patient, result: Result, source_url: str, supersedes=None):
     """Hand the result to the care team's alerts (careguide.alerts): the one call site."""
     from careguide.alerts.services import record_result
 
-    return record_result(patient, result, source="check", source_url=source_url, actor=patient)
+    return record_result(patient, result, source="check", source_url=source_url, actor=patient,
+                         supersedes=supersedes)
+
+
+def _finding_keys(findings) -> set[tuple]:
+    return {(f["symptom"], f["level"], f["rule"]) for f in findings}
+
+
+def _more_urgent(result: Result, check: SideEffectCheck) -> Result:
+    """The more urgent of a new result and the one a check already holds: a check never
+    becomes less urgent than what the person was told to do."""
+    from careguide.alerts.rules import DISPOSITIONS
+
+    if DISPOSITIONS.index(result.disposition) <= DISPOSITIONS.index(check.disposition):
+        return result
+    return check_result(check)
 
 
 def record_check(patient, response, contract_input: dict, result: Result, notes: dict, *,
-                 source_url_for) -> SideEffectCheck:
-    """Store a signed-in patient's check with its result, audit it and tell the alerts.
+                 source_url_for, complete: bool = True, earlier: SideEffectCheck | None = None
+                 ) -> SideEffectCheck:
+    """Store a signed-in patient's check with its result, audit it and tell the alerts
+    (``alert_raised`` says whether the check has raised one).
 
+    ``earlier`` is the check stored when the person stopped at an emergency or red answer:
+    their further answers complete it, adding findings; the care team gets a new triage event
+    only for new findings, and a new alert only when the result became more urgent.
     The caller holds the transaction that stored ``response``, so the response, this row,
     the audit entry and the alert land together or not at all."""
     with transaction.atomic():
-        check = SideEffectCheck.objects.create(
-            patient=patient,
-            response=response,
-            contract_input=contract_input,
-            disposition=result.disposition,
-            reasons=list(result.reasons),
-            explanations=list(result.explanations),
-            findings=[asdict(f) for f in result.findings],
-            notes=notes,
-            rule_set_version=result.rule_set_version,
-        )
-        audit.record(patient, audit.CREATE, check, patient=patient)
-        _record_alert(patient, result, source_url_for(check))
-    return check
+        if earlier is None:
+            check = SideEffectCheck.objects.create(
+                patient=patient,
+                response=response,
+                contract_input=contract_input,
+                disposition=result.disposition,
+                reasons=list(result.reasons),
+                explanations=list(result.explanations),
+                findings=[asdict(f) for f in result.findings],
+                notes=notes,
+                rule_set_version=result.rule_set_version,
+                complete=complete,
+            )
+            audit.record(patient, audit.CREATE, check, patient=patient)
+            event = _record_alert(patient, result, source_url_for(check))
+            check.event = event
+            check.alert_raised = event.alerts.exists()
+            check.save(update_fields=["event", "alert_raised"])
+            return check
+        check = SideEffectCheck.objects.select_for_update().get(pk=earlier.pk)
+        kept = _more_urgent(result, check)
+        added = _finding_keys(asdict(f) for f in result.findings) - _finding_keys(check.findings)
+        check.contract_input = contract_input
+        check.notes = notes
+        check.complete = complete
+        check.disposition = kept.disposition
+        check.reasons = list(kept.reasons)
+        check.explanations = list(kept.explanations)
+        new_findings = [asdict(f) for f in result.findings]
+        check.findings = new_findings + [f for f in check.findings
+                                         if (f["symptom"], f["level"], f["rule"]) not in _finding_keys(new_findings)]
+        check.rule_set_version = kept.rule_set_version
+        if added:
+            event = _record_alert(patient, kept, source_url_for(check), supersedes=check.event)
+            check.event = event
+            check.alert_raised = check.alert_raised or event.alerts.exists()
+        check.save()
+        audit.record(patient, audit.UPDATE, check, patient=patient,
+                     detail="completed after an early result" if complete else "answers added after an early result")
+        return check

@@ -71,9 +71,6 @@ class GateView(QuestionnaireFillView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(purpose=self.purpose, **kwargs)
 
-    def compute_outcome(self, parsed_questionnaire, response_resource) -> str:
-        return gate.evaluate(gate.fields_from_response(response_resource), user=self.request.user).disposition
-
     def response_saved(self, response_model):
         self.passed = False
         enrollment = _open_enrollment(self.request.user) if self.purpose == CHECK_IN else None

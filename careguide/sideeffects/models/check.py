@@ -20,6 +20,13 @@ class SideEffectCheck(models.Model):
     notes = models.JSONField(default=dict)
     rule_set_version = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
+    # False while the person has stopped at an emergency or red answer and not (yet) answered
+    # the rest; the answers they add later can only add findings.
+    complete = models.BooleanField(default=True)
+    # The care team's latest triage event for this check, and whether the check raised an alert.
+    event = models.ForeignKey("alerts.TriageEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    alert_raised = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

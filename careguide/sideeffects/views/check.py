@@ -1,18 +1,17 @@
 """The side-effect check: the paged questions, the result, and a patient's past checks.
 
-Anyone may answer. A signed-in patient's check is stored (response, SideEffectCheck, audit,
-care-team alert) in one transaction; an anonymous visitor's result stays in their session and
-the page says plainly that no one has been told.
+Anyone may answer. The questionnaire is bound to the side-effect rules (``..binding``), so
+however the answers arrive, a signed-in patient's check is stored (response, SideEffectCheck,
+audit, care-team alert) in one transaction and an anonymous visitor's result stays in their
+session, with the page saying plainly that no one has been told. An emergency or red answer
+shows the advice at once (``QuestionnaireFillView.stop_early``); the rest may be added after.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from careguide.audit import service as audit
 from careguide.careteam.scoping import scope, teams_for_patient
@@ -21,14 +20,12 @@ from careguide.questionnaires import engine
 from careguide.questionnaires.forms import QuestionnaireForm, initial_response
 from careguide.questionnaires.models import Questionnaire
 from careguide.questionnaires.views import QuestionnaireFillView
-from careguide.triage.engine import InputError
 
-from .. import guidance, mapping, services
+from .. import guidance, services
+from ..binding import ANONYMOUS_RESULT_KEY, CHECK_URL, SideEffectBinding
 from ..models import SideEffectCheck
 from ..profile import triage_context
 
-CHECK_URL = "http://careguide.invalid/fhir/Questionnaire/side-effect-check"
-ANONYMOUS_RESULT_KEY = "sideeffects_anonymous_result"
 CONTEXT_STEP = "treatment"
 
 
@@ -80,26 +77,15 @@ class CheckView(QuestionnaireFillView):
 
     def answer_issues(self, response: dict, step=None) -> list[engine.Issue]:
         """Problems with answers (on ``step``, or anywhere) that the mapping or the rules refuse."""
-        answers = mapping.answers_of(response)
-        problems: list[tuple[str, str]] = []
-        try:
-            contract = mapping.to_contract_input(answers)
-        except mapping.MappingError as exc:
-            problems = exc.problems
-        else:
-            try:
-                services.evaluate(contract)
-            except InputError as exc:
-                items = mapping.field_items()
-                for field, message in exc.problems:
-                    link_id = items.get(field.split(".")[-1], "")
-                    label = self.definition.by_link_id[link_id].label if link_id else field
-                    problems.append((link_id, f"“{label}”: {message}"))
+        problems = SideEffectBinding().problems(response, self.definition)
         on_step = {i.link_id for i in step.items} if step is not None else None
         return [engine.Issue(message, link_id=link_id or None, code="value", anchor=link_id or None)
                 for link_id, message in problems if on_step is None or self._top(link_id) in on_step]
 
     def post(self, request, *args, **kwargs):
+        replay = self._already_done(request)
+        if replay is not None:
+            return replay
         draft = self.load_draft()
         index = self._valid_step(request.POST.get("_step", draft.get("step", 0)), draft["response"])
         step = self.definition.steps[index]
@@ -110,46 +96,6 @@ class CheckView(QuestionnaireFillView):
                 form.add_errors(issues)
                 return self.render_form(form, index)
         return super().post(request, *args, **kwargs)
-
-    # --- storing --------------------------------------------------------------------------
-
-    def store(self, form, response):
-        issues = self.answer_issues(response)
-        if issues:
-            return self._show_first_step_with(issues, form.draft())
-        # The response, the check row, its audit and the care-team alert: all or nothing.
-        with transaction.atomic():
-            return super().store(form, response)
-
-    def compute_outcome(self, parsed_questionnaire, response_resource) -> str:
-        answers = mapping.answers_of(response_resource)
-        self.contract_input = mapping.to_contract_input(answers)
-        self.notes = mapping.notes_of(answers)
-        self.result = services.evaluate(self.contract_input)
-        return self.result.disposition
-
-    def response_saved(self, response_model):
-        user = self.request.user
-        if user.is_authenticated:
-            # The user model itself, not request.user's lazy wrapper (the alerts lock its row).
-            patient = get_user_model().objects.get(pk=user.pk)
-            self.check = services.record_check(
-                patient, response_model, self.contract_input, self.result, self.notes,
-                source_url_for=lambda check: reverse("sideeffects:result", args=[check.pk]),
-            )
-        else:
-            self.request.session[ANONYMOUS_RESULT_KEY] = {
-                "response_id": str(response_model.fhir_id),
-                "result": services.result_to_data(self.result),
-                "contract_input": self.contract_input,
-                "notes": self.notes,
-                "questionnaire_version": response_model.questionnaire_version,
-            }
-
-    def get_success_url(self, response_model) -> str:
-        if self.request.user.is_authenticated:
-            return reverse("sideeffects:result", args=[self.check.pk])
-        return reverse("sideeffects:anonymous_result")
 
 
 @login_required
@@ -166,6 +112,7 @@ def result(request, pk):
         "guidance": built,
         "own": check.patient_id == request.user.pk,
         "has_care_team": teams_for_patient(check.patient).exists(),
+        "stopped_early": not check.complete,
     }))
 
 
@@ -179,6 +126,7 @@ def anonymous_result(request):
         "anonymous": True,
         "rule_set_version": data["result"].get("rule_set_version", ""),
         "questionnaire_version": data.get("questionnaire_version", ""),
+        "stopped_early": data.get("complete") is False,
     }))
 
 
