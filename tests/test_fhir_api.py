@@ -158,15 +158,21 @@ def test_questionnaires_round_trip_unchanged(staff_client, client, name):
     assert {k: v for k, v in body(fetched)["meta"].items() if k in extra_meta} == extra_meta
 
 
-def test_posting_the_same_questionnaire_again_updates_it_in_place(staff_client, added):
+def test_posting_the_same_questionnaire_again_changes_nothing_and_a_change_needs_a_new_version(staff_client, added):
     resource = eval_resource("sdc_questionnaire-sdc-profile-example-hunger-vital-signs.json")
     first = body(post(staff_client, "/fhir/Questionnaire", resource))
     again = post(staff_client, "/fhir/Questionnaire", resource)
     assert again.status_code == 200 and body(again)["id"] == first["id"]
     changed = {**resource, "title": "Hunger Vital Sign (revised)"}
-    updated = post(staff_client, "/fhir/Questionnaire", changed)
-    assert updated.status_code == 200 and body(updated)["meta"]["versionId"] == "2"
-    assert added().count() == 1
+    refused = post(staff_client, "/fhir/Questionnaire", changed)
+    assert refused.status_code == 409
+    issue = body(refused)["issue"][0]
+    assert issue["code"] == "conflict" and issue["expression"] == ["Questionnaire.version"]
+    assert "must have a new version" in issue["diagnostics"]
+    assert added().get().resource["title"] == resource["title"]
+    newer = post(staff_client, "/fhir/Questionnaire", {**changed, "version": "2"})
+    assert newer.status_code == 201 and body(newer)["id"] != first["id"]
+    assert added().count() == 2
 
 
 def test_search_by_url_and_version_returns_a_searchset_bundle(staff_client, client, added):

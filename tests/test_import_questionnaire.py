@@ -58,7 +58,7 @@ def test_the_evaluation_questionnaires_import_with_one_line_each(added):
         k: v for k, v in original.items() if k not in ("id", "meta")}
 
 
-def test_importing_again_changes_nothing_and_a_changed_file_updates_in_place(tmp_path, added):
+def test_importing_again_changes_nothing_and_a_changed_file_needs_a_new_version(tmp_path, added):
     source = tmp_path / "hunger.json"
     shutil.copy(EVAL / "sdc_questionnaire-sdc-profile-example-hunger-vital-signs.json", source)
     run(source)
@@ -68,20 +68,26 @@ def test_importing_again_changes_nothing_and_a_changed_file_updates_in_place(tmp
     resource = json.loads(source.read_text())
     resource["title"] = "Hunger Vital Sign"
     source.write_text(json.dumps(resource))
-    assert summary(run(source)) == [
-        f"updated questionnaire-sdc-profile-example-hunger-vital-signs (Hunger Vital Sign) from {source}"]
-    updated = added().get()
-    assert updated.pk == first.pk and updated.version_id == 2 and updated.resource["meta"]["versionId"] == "2"
+    with pytest.raises(CommandError) as exc:
+        run(source)
+    assert str(source) in str(exc.value) and "must have a new version" in str(exc.value)
+    assert added().get().resource == first.resource  # nothing changed in place
+    source.write_text(json.dumps({**resource, "id": "hunger-2", "version": "2"}))
+    assert summary(run(source)) == [f"imported hunger-2 (Hunger Vital Sign, version 2) from {source}"]
+    assert added().count() == 2 and added().get(pk=first.pk).resource == first.resource
 
 
-def test_the_same_url_and_version_under_another_id_updates_in_place(tmp_path, added):
+def test_the_same_url_and_version_under_another_id_is_the_same_version(tmp_path, added):
     resource = json.loads((EVAL / "sdc_questionnaire-sdc-profile-example-PHQ9.json").read_text())
     run(EVAL / "sdc_questionnaire-sdc-profile-example-PHQ9.json")
     resource["id"] = "phq-9"
+    (tmp_path / "renamed.json").write_text(json.dumps(resource))
+    assert summary(run(tmp_path / "renamed.json")) == [
+        f"unchanged questionnaire-sdc-profile-example-PHQ9 (Patient Health Questionnaire - 9 Item, version 0.0.1) "
+        f"from {tmp_path}/renamed.json"]
     (tmp_path / "renamed.json").write_text(json.dumps({**resource, "title": "PHQ-9"}))
-    lines = summary(run(tmp_path / "renamed.json"))
-    assert lines == [
-        f"updated questionnaire-sdc-profile-example-PHQ9 (PHQ-9, version 0.0.1) from {tmp_path}/renamed.json"]
+    with pytest.raises(CommandError, match="already exists with other content"):
+        run(tmp_path / "renamed.json")
     assert added().count() == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from careguide.questionnaires import services
+from careguide.questionnaires import bindings, services
 from careguide.questionnaires.models import Questionnaire
 
 from .http import FhirError, absolute, fhir_response, fhir_view, read_body, require_signed_in
@@ -43,8 +43,27 @@ def create(request):
         result = services.import_questionnaire(body, keep_id=False, actor=user)
     except services.QuestionnaireInvalid as exc:
         raise FhirError.from_issues(400, exc.issues) from exc
+    except services.VersionConflict as exc:
+        raise FhirError.simple(409, "conflict", str(exc), exc.expression) from exc
     status = 201 if result.action == "imported" else 200
-    return fhir_response(result.questionnaire.resource, status, _headers(request, result.questionnaire))
+    return fhir_response(as_fhir(result.questionnaire), status, _headers(request, result.questionnaire))
+
+
+REVIEW_TAG_SYSTEM = "http://careguide.invalid/fhir/CodeSystem/clinical-review"
+REVIEW_TAGS = {"approved": "approved", "pending": "pending-clinical-review", "rejected": "not-approved"}
+
+
+def as_fhir(questionnaire: Questionnaire) -> dict:
+    """The stored resource, tagged with its clinical review state when its tool is triage-bound
+    (a version waiting for review is not live: nobody can answer it yet)."""
+    resource = questionnaire.resource
+    if not bindings.is_bound(questionnaire.url):
+        return resource
+    meta = dict(resource.get("meta") or {})
+    tags = [t for t in meta.get("tag") or () if t.get("system") != REVIEW_TAG_SYSTEM]
+    tags.append({"system": REVIEW_TAG_SYSTEM, "code": REVIEW_TAGS[questionnaire.review_status],
+                 "display": questionnaire.get_review_status_display()})
+    return {**resource, "meta": {**meta, "tag": tags}}
 
 
 def search(request):
@@ -61,7 +80,7 @@ def search(request):
         "total": total,
         "link": [{"relation": "self", "url": request.build_absolute_uri()}],
         "entry": [
-            {"fullUrl": _location(request, q), "resource": q.resource, "search": {"mode": "match"}}
+            {"fullUrl": _location(request, q), "resource": as_fhir(q), "search": {"mode": "match"}}
             for q in found
         ],
     }
@@ -73,4 +92,4 @@ def questionnaire_read(request, resource_id: str):
     questionnaire = Questionnaire.objects.filter(fhir_id=resource_id).first()
     if questionnaire is None:
         raise FhirError.simple(404, "not-found", f"Questionnaire/{resource_id} is not known.")
-    return fhir_response(questionnaire.resource, 200, _headers(request, questionnaire))
+    return fhir_response(as_fhir(questionnaire), 200, _headers(request, questionnaire))

@@ -44,8 +44,10 @@ def questionnaire_response_type(request):
                                "QuestionnaireResponse.questionnaire")
     questionnaire = services.resolve_canonical(reference)
     if questionnaire is None:
-        raise FhirError.simple(400, "not-found", f"The questionnaire {reference} is not known here.",
-                               "QuestionnaireResponse.questionnaire")
+        waiting = services.awaiting_review(reference)
+        message = (f"The questionnaire {reference} is waiting for clinical review and cannot be answered yet."
+                   if waiting else f"The questionnaire {reference} is not known here.")
+        raise FhirError.simple(400, "not-found", message, "QuestionnaireResponse.questionnaire")
     try:
         submission = services.submit_response(questionnaire, body, user=request.user, request=request)
     except services.ResponseInvalid as exc:

@@ -14,12 +14,25 @@ SESSION_RESPONSES_KEY = "careguide_responses"
 
 
 class QuestionnaireQuerySet(models.QuerySet):
+    def live(self):
+        """Versions people may answer: every version except those a clinical reviewer has not
+        approved (a new version of a triage-bound questionnaire, services.import_questionnaire)."""
+        return self.filter(review_status=Questionnaire.Review.APPROVED)
+
     def current(self, url):
-        """The newest active version of the questionnaire with this canonical url."""
-        return self.filter(url=url, status="active").order_by("-created_at", "-pk").first()
+        """The newest active, approved version of the questionnaire with this canonical url."""
+        return self.live().filter(url=url, status="active").order_by("-created_at", "-pk").first()
 
 
 class Questionnaire(models.Model):
+    """One version of a questionnaire. Its content never changes once stored (a change is a new
+    version); a new version of a triage-bound questionnaire waits for a clinical reviewer."""
+
+    class Review(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Waiting for clinical review"
+        REJECTED = "rejected", "Not approved"
+
     fhir_id = models.CharField("FHIR id", max_length=64, unique=True)
     url = models.CharField("canonical url", max_length=255, blank=True, db_index=True)
     version = models.CharField(max_length=64, blank=True)
@@ -30,11 +43,28 @@ class Questionnaire(models.Model):
     version_id = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # SHA-256 of the content (all but id, meta and status): the same url and version must
+    # always have the same content.
+    content_digest = models.CharField(max_length=64, blank=True)
+    review_status = models.CharField(max_length=16, choices=Review.choices, default=Review.APPROVED)
+    # Who sent it in, and the clinical reviewer's decision (or the sign-off file of a shipped one).
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # What the tool's safety checks found when it came in (bindings.TriageBinding.safety_problems).
+    safety_problems = models.JSONField(default=list, blank=True)
 
     objects = QuestionnaireQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "fhir_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url", "version"], condition=~models.Q(url=""),
+                                    name="questionnaires_one_row_per_version"),
+        ]
 
     def __str__(self):
         return self.title or self.name or self.fhir_id

@@ -56,7 +56,8 @@ class QuestionnaireFillView(View):
     # --- hooks -------------------------------------------------------------------------------
 
     def get_questionnaire(self) -> Questionnaire:
-        return get_object_or_404(Questionnaire, fhir_id=self.kwargs["fhir_id"])
+        # A version waiting for clinical review is not there for anyone to answer yet.
+        return get_object_or_404(Questionnaire.objects.live(), fhir_id=self.kwargs["fhir_id"])
 
     def compute_outcome(self, parsed_questionnaire: engine.Questionnaire, response_resource: dict) -> str:
         return ""

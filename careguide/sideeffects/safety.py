@@ -131,10 +131,12 @@ def problems(definition) -> list[str]:
             if _conditional(item):
                 found.append(f"{item.link_id}: an answer here can mean an emergency, so no other answer may hide it.")
         if item.link_id in mapping.CHOICES:
-            order = mapping.CHOICES[item.link_id][1]
-            graded = sorted(levels, key=lambda pair: order[pair[0]])
-            ranks = [("green", "amber", "red", "emergency").index(level) for _, level in graded]
-            if ranks != sorted(ranks):
+            # In the order the person sees them, each answer must mean at least as much as the one
+            # before, and never lead to less urgent advice.
+            grades = mapping.CHOICES[item.link_id][1]
+            ranks = [("green", "amber", "red", "emergency").index(level) for _, level in levels]
+            shown = [grades[code] for code, _ in levels]
+            if shown != sorted(shown) or ranks != sorted(ranks):
                 found.append(f"{item.link_id}: a worse answer must never give less urgent advice.")
     return found
 

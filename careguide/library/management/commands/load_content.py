@@ -28,18 +28,14 @@ class Command(BaseCommand):
 
     def _load_questionnaires(self, folder: Path):
         """The tools' questionnaires (FHIR JSON), e.g. the back-pain gate."""
-        import json
+        from careguide.questionnaires.content import ContentRefused, load_folder
 
-        from careguide.questionnaires.services import QuestionnaireInvalid, import_questionnaire
-
-        for path in sorted(folder.glob("*.json")):
-            try:
-                result = import_questionnaire(json.loads(path.read_text(encoding="utf-8")))
-            except json.JSONDecodeError as exc:
-                raise CommandError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
-            except QuestionnaireInvalid as exc:
-                raise CommandError(f"{path}: {exc}") from exc
-            self.stdout.write(f"Questionnaire {path.name}: {result.action}")
+        try:
+            loaded = load_folder(folder)
+        except ContentRefused as exc:
+            raise CommandError(f"{exc}\nNo questionnaire was loaded.") from exc
+        for name, action in loaded:
+            self.stdout.write(f"Questionnaire {name}: {action}")
 
     def _load_search(self, folder: Path):
         """Editors' search synonyms, then the search index over everything just loaded."""

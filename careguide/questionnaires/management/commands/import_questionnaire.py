@@ -35,13 +35,19 @@ class Command(BaseCommand):
             except services.QuestionnaireInvalid as exc:
                 raise CommandError(self._problems(name, exc.issues)) from exc
             resources.append((name, resource))
+        results = []
         with transaction.atomic():
-            results = [(name, services.import_questionnaire(resource)) for name, resource in resources]
+            for name, resource in resources:
+                try:
+                    results.append((name, services.import_questionnaire(resource)))
+                except services.VersionConflict as exc:
+                    raise CommandError(f"{name}: {exc} Nothing was imported.") from exc
         for name, result in results:
             questionnaire = result.questionnaire
             label = questionnaire.title or questionnaire.name or name
             version = f", version {questionnaire.version}" if questionnaire.version else ""
-            self.stdout.write(f"{result.action} {questionnaire.fhir_id} ({label}{version}) from {name}")
+            waiting = " (waiting for clinical review)" if questionnaire.review_status == "pending" else ""
+            self.stdout.write(f"{result.action} {questionnaire.fhir_id} ({label}{version}) from {name}{waiting}")
             for warning in result.warnings:
                 self.stdout.write(f"  warning: {warning.diagnostics}")
 
