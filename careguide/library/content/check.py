@@ -55,7 +55,8 @@ def page_segments(page: PageFile, tree: ContentTree) -> list[str]:
             segs += [term.term, term.definition]
     if page.kind == "side_effects":
         for effect in tree.side_effects.side_effects:
-            segs += [effect.name, effect.summary, *effect.self_care, *effect.call_care_team]
+            segs += [effect.name, effect.summary, *effect.self_care, *effect.call_care_team,
+                     *effect.call_within_24_hours]
             segs += effect.emergency
     return [s for s in segs if s]
 
