@@ -213,8 +213,8 @@ def _count_claims(sentence: str, unit: str) -> list[tuple]:
     return out
 
 
-def _stool_claims(sentence: str) -> list[tuple]:
-    out = _count_claims(sentence, STOOLS)
+def _stool_claims(sentence: str, times: bool = True) -> list[tuple]:
+    out = _count_claims(sentence, STOOLS if times else STOOLS.replace("|times", ""))
     for m in re.finditer(r"\bany (?:new )?diarrh(?:o)?ea\b", sentence, re.I):
         out.append((1, True, None, False, m.start(), m.group(0)))
     return out
@@ -251,7 +251,8 @@ def find_claims(passage: Passage, allowed_time_frames: set[str] = frozenset()) -
         if VOMIT.search(sentence):
             found += [("vomiting_per_24h", c) for c in _count_claims(sentence, TIMES)]
         if STOOL.search(sentence) and not NO_BOWEL.search(sentence):
-            found += [("diarrhoea_extra_stools", c) for c in _stool_claims(sentence)]
+            # "times" counts stools only when the sentence is not also about throwing up
+            found += [("diarrhoea_extra_stools", c) for c in _stool_claims(sentence, times=not VOMIT.search(sentence))]
         if NO_BOWEL.search(sentence):
             found += [("constipation_hours", c) for c in _constipation_claims(sentence)]
         for quantity, (low, low_inc, high, high_inc, start, words) in found:
@@ -374,3 +375,86 @@ def check(values: ClinicalValues, passages: Iterable[Passage], allowed_time_fram
             if message:
                 problems.append(Problem(passage.where, claim.sentence, message))
     return problems
+
+
+# --- passages from what people see ------------------------------------------------------------
+
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "dt", "dd", "td", "th", "legend", "label", "figcaption")
+
+
+def passages_from_html(html: str, where: str) -> list[Passage]:
+    """Each paragraph, list item or heading of a page as a passage. Its action is the nearest
+    ``data-call`` around it (a care card, a result; "" means none), or for a list item, the
+    action of the sentence just before its list ("Call us right away if:"). Text inside
+    ``data-answer`` (what the person told us) and scripts is skipped."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(html, "html.parser")
+    for el in soup.select("script, style, template, [data-answer]"):
+        el.decompose()
+
+    def own_text(el: Tag) -> str:
+        parts = []
+        for child in el.children:
+            if isinstance(child, Tag):
+                if child.name in BLOCKS or child.name in ("ul", "ol", "dl", "div", "section", "table"):
+                    continue
+                parts.append(child.get_text(" "))
+            else:
+                parts.append(str(child))
+        return " ".join(" ".join(parts).split())
+
+    out = []
+    for el in soup.find_all(BLOCKS):
+        text = own_text(el)
+        if not text:
+            continue
+        holder = el.find_parent(attrs={"data-call": True})
+        action = (holder.get("data-call") or None) if holder is not None else None
+        if holder is None and el.name == "li":
+            lead = el.parent.find_previous_sibling() if el.parent is not None else None
+            if lead is not None and lead.name in BLOCKS:
+                found = {a for s in sentences(lead.get_text(" ")) for _, a in _actions(s)}
+                action = next(iter(found)) if len(found) == 1 else None
+        out.append(Passage(text, where, action))
+    return out
+
+
+CALL_HEADING = re.compile(r"^call\b.*\bif:\s*$", re.I)
+
+
+def passages_from_text(text: str, where: str) -> list[Passage]:
+    """A PDF's or an email's text as passages: a line ending a sentence ends a passage (PDF
+    lines wrap), "- " starts one; a "Call ... if:" line sets the action of what follows until
+    the next heading-like line."""
+    out, current, action = [], [], None
+
+    def flush():
+        if current:
+            out.append(Passage(" ".join(current), where, action))
+            current.clear()
+
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            flush()
+            continue
+        if CALL_HEADING.match(line):
+            flush()
+            found = _actions(line)
+            action = "emergency" if re.search(r"\b911\b", line) else found[0][1] if found else "now"
+            out.append(Passage(line, where, None))
+            continue
+        if line.startswith("- "):
+            flush()
+            line = line[2:]
+        elif not line.endswith((".", ":", "?", "!")) and not current and len(line.split()) <= 4:
+            flush()
+            action = None  # a heading: the "Call ... if:" list has ended
+            out.append(Passage(line, where, None))
+            continue
+        current.append(line)
+        if line.endswith((".", "?", "!", ":")):
+            flush()
+    flush()
+    return out

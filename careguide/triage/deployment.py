@@ -42,7 +42,7 @@ def side_effects_tool() -> SideEffectsTool:
 
 def evaluate_side_effects(raw: object) -> Result:
     """Like ``careguide.triage.side_effects.evaluate_side_effects``, under this deployment's
-    thresholds; ``result.rule_set_version`` shows any override ("2026.11.1+fever_c=38.0")."""
+    thresholds; ``result.rule_set_version`` shows any override ("2026.11.2+fever_c=38.0")."""
     tool = side_effects_tool()
     return tool.evaluate(tool.parse_input(raw))
 
