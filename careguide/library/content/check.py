@@ -88,8 +88,12 @@ def _check_tools_data(root: str) -> int:
     from careguide.procedures.checklists import read_all
 
     problems = 0
+    from careguide.search.crisis import FILE as CRISIS
+    from careguide.search.crisis import read_file as read_crisis
+
     for label, read in (("plan templates", lambda: read_templates(root)),
-                        ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS))):
+                        ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS)),
+                        ("crisis search patterns", lambda: read_crisis(Path(root) / CRISIS).patterns)):
         try:
             print(f"{label}: {len(read())}")
         except ContentError as exc:
