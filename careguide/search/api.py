@@ -103,5 +103,5 @@ def search(request):
         "per_page": views.PER_PAGE,
         "corrected_query": response.corrected_query,
         "facets": dict(response.facets or {}),
-        "crisis": _crisis() if response.crisis else None,
+        "crisis": _crisis() if getattr(response, "crisis", False) else None,
     })
