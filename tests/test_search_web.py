@@ -364,7 +364,7 @@ def test_api_counts_zero_result_queries(client, fake):
     fake.response = Response(query="qqq")
     data = client.get(API, {"q": "QQQ  zzz"}).json()
     assert data == {"query": "QQQ  zzz", "answer": None, "results": [], "total": 0, "page": 1, "pages": 0,
-                    "per_page": 10, "corrected_query": None, "facets": {}}
+                    "per_page": 10, "corrected_query": None, "facets": {}, "crisis": None}
     assert ZeroResultQuery.objects.get().query == "qqq zzz"
 
 

@@ -43,7 +43,7 @@ def test_side_effects_answers_the_disposition_and_reasons(client):
     body = response.json()
     assert body["disposition"] == "red"
     assert body["reasons"] == ["temperature-high-on-treatment"]
-    assert body["rule_set_version"] == "2026.11.1"
+    assert body["rule_set_version"] == "2026.11.2"
     assert "37.5 C or higher" in body["explanations"][0]
     assert body["findings"] == [{"symptom": "temperature", "level": "red", "rule": "temperature-high-on-treatment",
                                  "why": body["explanations"][0]}]
@@ -51,6 +51,7 @@ def test_side_effects_answers_the_disposition_and_reasons(client):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+@pytest.mark.django_db  # an emergency answer names the crisis line from the organization's settings
 def test_back_pain_answers_the_disposition_and_reasons(client):
     response = post(client, BACK_PAIN_URL, {"cancer_history": True, "leg_tingling": True})
     assert response.status_code == 200
@@ -60,6 +61,7 @@ def test_back_pain_answers_the_disposition_and_reasons(client):
     assert "findings" not in body
 
 
+@pytest.mark.django_db  # emergencies name the crisis line from the organization's settings
 @pytest.mark.parametrize("case", [json.loads(line) for line in CASES.read_text().splitlines() if line.strip()],
                          ids=lambda c: c["id"])
 def test_every_dev_case_through_the_api(client, case):
@@ -151,16 +153,16 @@ def test_the_deployment_fever_threshold_applies_and_shows_in_the_version(client,
     settings.TRIAGE_SIDE_EFFECT_PARAMETERS = {"fever_c": 38.0}
     body = post(client, SIDE_EFFECTS_URL, {"context": {"on_sact": True}, "symptoms": {"temperature_c": 37.8}}).json()
     assert body["disposition"] == "amber"
-    assert body["rule_set_version"] == "2026.11.1+fever_c=38.0"
+    assert body["rule_set_version"] == "2026.11.2+fever_c=38.0"
     body = post(client, SIDE_EFFECTS_URL, {"context": {"on_sact": True}, "symptoms": {"temperature_c": 38.0}}).json()
     assert body["disposition"] == "red" and "38.0 C or higher" in body["explanations"][0]
-    assert deployment.evaluate_side_effects({"symptoms": {}}).rule_set_version == "2026.11.1+fever_c=38.0"
+    assert deployment.evaluate_side_effects({"symptoms": {}}).rule_set_version == "2026.11.2+fever_c=38.0"
 
 
 def test_without_the_setting_the_rule_file_threshold_applies(client, settings):
     settings.TRIAGE_SIDE_EFFECT_PARAMETERS = {}
     body = post(client, SIDE_EFFECTS_URL, {"context": {"on_sact": True}, "symptoms": {"temperature_c": 37.8}}).json()
-    assert (body["disposition"], body["rule_set_version"]) == ("red", "2026.11.1")
+    assert (body["disposition"], body["rule_set_version"]) == ("red", "2026.11.2")
 
 
 @pytest.mark.parametrize("value, message", [

@@ -170,7 +170,7 @@ def test_every_dev_case_of_both_tools_agrees_and_the_command_exits_0():
               if results[c["id"]]["disposition"] != c["expected"]}
     assert not differ
     assert "expected given for 50: 50 agree, 0 differ" in done.stderr
-    assert "side-effects (rules 2026.11.1): emergency 3, red 14, amber 9, green 4" in done.stderr
+    assert "side-effects (rules 2026.11.2): emergency 3, red 14, amber 9, green 4" in done.stderr
 
 
 def test_side_effect_results_carry_the_rule_ids_most_urgent_first(tmp_path):
@@ -179,4 +179,4 @@ def test_side_effect_results_carry_the_rule_ids_most_urgent_first(tmp_path):
     out, err = run(write(tmp_path, line))
     assert json.loads(out) == {"id": "se", "disposition": "red",
                                "reasons": ["combined-two-ambers", "pain-moderate", "nerve-mild-tingling"]}
-    assert "side-effects (rules 2026.11.1): emergency 0, red 1, amber 0, green 0" in err
+    assert "side-effects (rules 2026.11.2): emergency 0, red 1, amber 0, green 0" in err

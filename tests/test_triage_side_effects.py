@@ -572,23 +572,23 @@ def test_the_shipped_file_loads_as_written(tmp_path):
 
 def test_a_deployment_can_raise_the_fever_threshold_and_the_result_says_so():
     tool = SIDE_EFFECTS.with_parameters(fever_c=38.0)
-    assert tool.version == "2026.11.1+fever_c=38.0" == f"{SIDE_EFFECTS.version}+fever_c=38.0"
+    assert tool.version == "2026.11.2+fever_c=38.0" == f"{SIDE_EFFECTS.version}+fever_c=38.0"
     on = {"context": {"on_sact": True}}
     at = {t: tool.evaluate(tool.parse_input({**on, "symptoms": {"temperature_c": t}})) for t in (37.4, 37.8, 38.0)}
     assert at[37.4].disposition == "green"
     # between 37.5 and the new threshold, an on-treatment reading is still never lower than anyone else's
     assert at[37.8].disposition == "amber"
-    assert at[38.0].disposition == "red" and at[38.0].rule_set_version == "2026.11.1+fever_c=38.0"
+    assert at[38.0].disposition == "red" and at[38.0].rule_set_version == "2026.11.2+fever_c=38.0"
     assert "38.0 C" in at[38.0].explanations[0]
     # the shipped tool is untouched
     assert evaluate_side_effects({**on, "symptoms": {"temperature_c": 37.8}}).disposition == "red"
-    assert SIDE_EFFECTS.version == "2026.11.1"
+    assert SIDE_EFFECTS.version == "2026.11.2"
 
 
 def test_an_override_equal_to_the_file_changes_nothing_and_lower_thresholds_work():
     assert SIDE_EFFECTS.with_parameters(fever_c=37.5).version == SIDE_EFFECTS.version
     tool = SIDE_EFFECTS.with_parameters(fever_c=37)
-    assert tool.version == "2026.11.1+fever_c=37.0"
+    assert tool.version == "2026.11.2+fever_c=37.0"
     assert tool.evaluate(tool.parse_input({"context": {"immunosuppressed": True},
                                            "symptoms": {"temperature_c": 37.0}})).disposition == "red"
 

@@ -9,6 +9,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
+from . import crisis
+
 NOTICE_FEATURES = ["bold", "italic", "ul", "ol", "link"]
 
 
@@ -23,6 +25,16 @@ class OrganizationSettings(ClusterableModel, BaseSiteSetting):
     advice_line_phone = models.CharField(max_length=40)
     advice_line_hours = models.CharField(max_length=120, blank=True)
     emergency_number = models.CharField(max_length=10, default="911")
+    crisis_line_name = models.CharField(max_length=120, default=crisis.NAME,
+                                        help_text="Shown beside 911 on every page and in every emergency result.")
+    crisis_line_number = models.CharField(max_length=20, default=crisis.NUMBER, help_text="Number to call.")
+    crisis_text_number = models.CharField(max_length=20, default=crisis.NUMBER, blank=True,
+                                          help_text="Number to text (blank if the line takes no texts).")
+    crisis_chat_url = models.URLField(default=crisis.CHAT_URL, blank=True, help_text="The line's web chat.")
+    crisis_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Our page about crisis help, linked from the emergency notice and search.",
+    )
     emergency_notice = RichTextField(features=NOTICE_FEATURES)
     disclaimer = RichTextField(features=NOTICE_FEATURES)
 
@@ -39,6 +51,11 @@ class OrganizationSettings(ClusterableModel, BaseSiteSetting):
                 FieldPanel("emergency_number"),
             ],
             heading="Phone numbers",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("crisis_line_name"), FieldPanel("crisis_line_number"), FieldPanel("crisis_text_number"),
+             FieldPanel("crisis_chat_url"), FieldPanel("crisis_page")],
+            heading="Crisis line",
         ),
         InlinePanel("locations", label="Locations"),
         FieldPanel("emergency_notice"),

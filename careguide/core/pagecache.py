@@ -45,8 +45,12 @@ class PageCacheMiddleware:
         if not seconds or not self._cacheable_request(request):
             return self.get_response(request)
         from careguide.library import sitecache
+        from careguide.triage.deployment import side_effects_tool
 
-        key = f"careguide:page:{sitecache.generation()}:{request.get_host()}:{request.path}"
+        # Pages show thresholds from the rules in force (ADR 0022): a new rule set or a changed
+        # deployment parameter must not be answered from a page cached under the old one.
+        rules = side_effects_tool().version
+        key = f"careguide:page:{sitecache.generation()}:{rules}:{request.get_host()}:{request.path}"
         hit = cache.get(key)
         if hit is not None:
             status, headers, body = hit

@@ -4,6 +4,8 @@ from django.template import loader
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from careguide.core.crisis import CrisisLine
+
 
 @require_GET
 @cache_control(max_age=86400, public=True)
@@ -33,4 +35,4 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No database or context processors: the error may be that the database is down.
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({}))
+    return HttpResponseServerError(template.render({"crisis": CrisisLine()}))

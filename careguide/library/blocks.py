@@ -19,8 +19,12 @@ class KeyPointsBlock(blocks.StructBlock):
         label = "Key points"
 
 
+LEVELS = ("emergency", "urgent", "within_24_hours", "routine")
+
+
 class WhenToGetHelpBlock(blocks.StructBlock):
-    """Three levels of urgency, drawn like NHS care cards."""
+    """Four levels of urgency, drawn like NHS care cards: the side-effect rules' emergency, red
+    (now), amber (within 24 hours) and green (next visit)."""
 
     heading = blocks.CharBlock(default="When to get help")
     emergency = blocks.ListBlock(
@@ -29,13 +33,17 @@ class WhenToGetHelpBlock(blocks.StructBlock):
     urgent = blocks.ListBlock(
         blocks.CharBlock(max_length=600), required=False, label="Call your care team now if"
     )
+    within_24_hours = blocks.ListBlock(
+        blocks.CharBlock(max_length=600), required=False, label="Call your care team within 24 hours if",
+        help_text="Write thresholds as tokens, e.g. {vomits:within_24_hours}, so they follow the rules.",
+    )
     routine = blocks.ListBlock(
         blocks.CharBlock(max_length=600), required=False, label="Mention it at your next visit if"
     )
 
     def clean(self, value):
         value = super().clean(value)
-        if not (value["emergency"] or value["urgent"] or value["routine"]):
+        if not any(value.get(level) for level in LEVELS):
             raise blocks.StructBlockValidationError(
                 block_errors={"emergency": ["Give at least one sign for one of the three levels."]}
             )

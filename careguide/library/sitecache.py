@@ -112,6 +112,8 @@ def organization(site_id: int):
 
         org = OrganizationSettings.for_site(Site.objects.get(pk=site_id))
         org.locations_list = list(org.locations.all())
+        page = live_pages().get(org.crisis_page_id) if org.crisis_page_id else None
+        org.crisis_url = page.url if page is not None else ""
         return org
 
     return _cached(f"org:{site_id}", compute)

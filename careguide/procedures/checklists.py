@@ -139,6 +139,11 @@ def read_checklist(path: Path | str) -> Checklist:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ContentError(name, _loc(first["loc"]), first["msg"]) from exc
+    from careguide.triage.values import strings, token_problems
+
+    for where, text in strings(data):
+        for problem in token_problems(text):
+            raise ContentError(name, where, problem)
     if checklist.slug != path.stem:
         raise ContentError(name, "slug", f"must match the file name ({path.stem!r}), found {checklist.slug!r}")
     return checklist

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from careguide.diary.pdf import _dejavu
+from careguide.triage.deployment import fill
 
 from .checklists import Checklist
 
@@ -54,13 +55,13 @@ def lines(checklist: Checklist, *, ticked: Iterable[str], procedure_date: dt.dat
         out.append(("heading", heading))
         if hint:
             out.append(("hint", hint))
-        out += [("done" if item.id in ticked else "item", item.text) for item in items]
+        out += [("done" if item.id in ticked else "item", fill(item.text)) for item in items]
     out.append(("heading", "When to call"))
     out.append(("call", f"Call {phones.emergency} now if:"))
-    out += [("item-plain", item.text) for item in checklist.when_to_call.emergency]
+    out += [("item-plain", fill(item.text)) for item in checklist.when_to_call.emergency]
     team = f"Call your care team at {phones.care_team} if:" if phones.care_team else "Call your care team if:"
     out.append(("call", team))
-    out += [("item-plain", item.text) for item in checklist.when_to_call.care_team]
+    out += [("item-plain", fill(item.text)) for item in checklist.when_to_call.care_team]
     out.append(("hint", "If you are not sure, call your care team. They are there day and night."))
     return out
 

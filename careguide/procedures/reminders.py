@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careguide.audit import service as audit
+from careguide.triage.deployment import fill
 
 from . import checklists
 from .models import ReminderSent, SavedChecklist
@@ -60,7 +61,7 @@ def message(checklist: checklists.Checklist, *, procedure_date: dt.date, first_n
     for key, heading, _hint, items in checklist.sections_list():
         if key in checklists.REMINDER_SECTIONS:
             lines.append(f"{heading}:")
-            lines += [f"- {item.text}" for item in items]
+            lines += [f"- {fill(item.text)}" for item in items]
             lines.append("")
     lines += [f"See your whole list, and tick things off: {url}", "",
               f"Call {phones.emergency} if you have an emergency.",

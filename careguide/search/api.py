@@ -2,7 +2,10 @@
 
 200: {"query", "answer": {"title", "heading", "url", "text", "kind"} or null,
       "results": [{"title", "heading", "url", "snippet", "snippet_html", "score", "kind"}],
-      "total", "page", "pages", "per_page", "corrected_query", "facets": {kind: count}}
+      "total", "page", "pages", "per_page", "corrected_query", "facets": {kind: count},
+      "crisis": null, or when the search reads as a person in crisis (suicide, self-harm, an
+      overdose, wanting to die) {"message", "emergency", "crisis_line": {"name", "call", "text",
+      "chat_url", "page_url"}}: show it before the results (ADR 0022)}
 ``snippet`` is plain text; ``snippet_html`` is the same text escaped, with <mark> around the
 matched words, safe to insert as HTML.
 
@@ -47,6 +50,18 @@ def _hit(hit) -> dict:
     }
 
 
+def _crisis() -> dict:
+    """The crisis card as data: {"message", "emergency": "911", "crisis_line": {"name", "call",
+    "text", "chat_url", "page_url"}}."""
+    from careguide.core.crisis import current
+
+    line = current()
+    message = (f"You are not alone. If you are thinking about suicide or hurting yourself, call or text "
+               f"{line.call} now, any time. If you are in danger right now, or took too much of a medicine, "
+               f"call {line.emergency}.")
+    return {"message": message, **line.as_data()}
+
+
 def _answer(answer) -> dict | None:
     if answer is None:
         return None
@@ -88,4 +103,5 @@ def search(request):
         "per_page": views.PER_PAGE,
         "corrected_query": response.corrected_query,
         "facets": dict(response.facets or {}),
+        "crisis": _crisis() if getattr(response, "crisis", False) else None,
     })

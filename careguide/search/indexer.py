@@ -37,9 +37,12 @@ def _page_prefix(page_pk: int) -> str:
 
 
 def _entry(kind, key, title, section: Section, url, definition="") -> SearchEntry:
+    # Content names thresholds as tokens ({fever}); search shows and finds the words the page shows.
+    from careguide.triage.deployment import fill
+
     return SearchEntry(
-        kind=kind, source_key=key[:120], title=title[:255], heading=section.heading[:255],
-        url=url[:500], body=section.text, definition=definition, position=section.position,
+        kind=kind, source_key=key[:120], title=title[:255], heading=fill(section.heading)[:255],
+        url=url[:500], body=fill(section.text), definition=fill(definition), position=section.position,
     )
 
 
@@ -88,7 +91,8 @@ def side_effect_entries(using: str) -> list[SearchEntry]:
             Section("", "", effect.summary, 0),
             Section("What can help", "self-care-title", " ".join(SideEffect.lines(effect.self_care)), 1),
             Section("When to get help", "get-help-title",
-                    " ".join(SideEffect.lines(effect.emergency) + SideEffect.lines(effect.call_care_team)), 2),
+                    " ".join(SideEffect.lines(effect.emergency) + SideEffect.lines(effect.call_care_team)
+                             + SideEffect.lines(effect.call_within_24_hours)), 2),
         ]
         for s in sections:
             if s.text or not s.anchor:

@@ -187,7 +187,8 @@ def extract_sections(page, *, side_effect_names=None, tools=None) -> list[Sectio
             if kind == "key_points":
                 add(*value.get("items", []))
             elif kind == "when_to_get_help":
-                add(*value.get("emergency", []), *value.get("urgent", []), *value.get("routine", []))
+                add(*(item for level in ("emergency", "urgent", "within_24_hours", "routine")
+                       for item in value.get(level, [])))
             elif kind == "side_effects":
                 for item in value.get("items", []):
                     pk = item.get("value") if isinstance(item, dict) else item

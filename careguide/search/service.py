@@ -19,6 +19,7 @@ from itertools import islice
 
 from django.db import connections
 
+from . import crisis
 from . import query as query_language
 from .backends import get_backend
 from .backends.base import words
@@ -81,6 +82,8 @@ class SearchResponse:
     page: int
     pages: int
     facets: dict[str, int] = field(default_factory=dict)
+    # The search reads as a person in crisis (crisis.py): the crisis card comes first, no answer box.
+    crisis: bool = False
 
 
 def stem(word: str) -> str:
@@ -106,6 +109,8 @@ def check_query(query) -> str:
 def search(query: str, *, page: int = 1, per_page: int = 10, kind: str | None = None,
            using: str = "default") -> SearchResponse:
     text = check_query(query)
+    # Before any ranking: a person in crisis gets the crisis card above whatever the index finds.
+    in_crisis = crisis.is_crisis(text)
     per_page = max(1, min(int(per_page), 50))
     backend = get_backend(using)
     analysis = query_language.analyse(text, synonyms=synonym_map(using), vocabulary=backend.vocabulary())
@@ -136,10 +141,10 @@ def search(query: str, *, page: int = 1, per_page: int = 10, kind: str | None = 
         Hit(e.title, e.heading, e.url, snippet_html(texts[e.pk][0], query_stems, typed), round(score, 4), e.kind)
         for e, score in shown
     ]
-    answer = pick_answer(ranked, texts, analysis) if page == 1 else None
+    answer = pick_answer(ranked, texts, analysis) if page == 1 and not in_crisis else None
     return SearchResponse(
         query=text, corrected_query=analysis.corrected, answer=answer, results=results,
-        total=total, page=page, pages=pages, facets=facets,
+        total=total, page=page, pages=pages, facets=facets, crisis=in_crisis,
     )
 
 

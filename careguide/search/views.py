@@ -81,7 +81,8 @@ def run(query: str, *, page: int = 1, kind: str | None = None, per_page: int = P
         # Never the query itself in the log: it can be health data.
         logger.error("search failed (%s)", type(exc).__name__)
         raise SearchFailed(UNAVAILABLE, 503) from exc
-    if response.total == 0 and not any((response.facets or {}).values()):
+    # A crisis search is never kept, not even as text for the editors' report.
+    if response.total == 0 and not any((response.facets or {}).values()) and not getattr(response, "crisis", False):
         zero.record(query)
     return response
 
@@ -150,6 +151,7 @@ def _results_context(query: str, kind: str | None, page: int, response) -> dict:
     facets = response.facets or {}
     context = {
         "response": response,
+        "in_crisis": getattr(response, "crisis", False),
         "answer": response.answer,
         "results": response.results,
         "facets": facets_for(query, facets, kind),

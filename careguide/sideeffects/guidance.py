@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from careguide.core.crisis import CrisisLine, crisis_line
+
 LEVEL_ORDER = ("emergency", "red", "amber", "green")
 
 # Each symptom of the rules and the library side effect (/side-effects/<slug>/) whose
@@ -112,9 +114,13 @@ class Guidance:
     context: tuple[str, ...] = ()  # what we took into account about their treatment
     advice: tuple[Advice, ...] = ()
     temperature_not_checked: bool = False
+    # What to do once they have checked it: sentences filled in from the rules in force, for
+    # this person's treatment (``temperature_check_advice``).
+    temperature_check: tuple[str, ...] = ()
     other: str = ""
     diary_url: str = ""
     notes: dict = field(default_factory=dict)
+    crisis: CrisisLine = field(default_factory=CrisisLine)
 
     @property
     def is_emergency(self) -> bool:
@@ -128,6 +134,21 @@ def _organization():
 
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     return sitecache.organization(site.pk) if site is not None else None
+
+
+def temperature_check_advice(context: Mapping) -> tuple[str, ...]:
+    """When to call about a temperature they have not checked yet, from the rules in force for
+    their treatment: during treatment or with a weak immune system a fever or a low temperature
+    is "now"; otherwise a high temperature is "now" and a raised or low one "within 24 hours"."""
+    from careguide.triage.deployment import fill
+
+    if context.get("on_sact") or context.get("immunosuppressed"):
+        lines = ("If it is {fever} or higher, or below {low_temperature}, call your care team now.",)
+    else:
+        lines = ("If it is over {high_temperature}, call your care team now.",
+                 "If it is {raised_temperature} to {high_temperature}, or below {low_temperature}, "
+                 "call your care team within 24 hours.")
+    return tuple(fill(line) for line in lines)
 
 
 def heading_for(disposition: str, emergency_number: str = "911") -> str:
@@ -248,7 +269,9 @@ def build(result, answers: Mapping | None = None, notes: Mapping | None = None) 
         context=tuple(words for flag, words in CONTEXT_WORDS.items() if context.get(flag)),
         advice=_advice(findings),
         temperature_not_checked=bool(notes.get("temperature_not_checked")),
+        temperature_check=temperature_check_advice(context) if notes.get("temperature_not_checked") else (),
         other=str(notes.get("other") or ""),
         diary_url=_diary_url() if result.disposition in ("green", "amber") else "",
         notes=notes,
+        crisis=crisis_line(org),
     )

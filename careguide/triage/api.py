@@ -2,9 +2,11 @@
 
 The body is the contract's ``input`` object (clinical/triage-contract.md); the answer is
 {"disposition", "reasons", "explanations", "rule_set_version"} (plus "findings" for side
-effects). Stateless: nothing is stored or logged (the access log has the path only), no
-sign-in. CSRF-exempt because only an application/json body is accepted, which a cross-site
-form cannot send. Every refusal is JSON: {"errors": [{"field", "message"}]}.
+effects, and for an emergency "call": {"emergency": "911", "crisis_line": {"name", "call":
+"988", "text": "988", "chat_url", "page_url"}}: who to call, the crisis line beside 911; ADR
+0022). Stateless: nothing is stored or logged (the access log has the path only), no sign-in.
+CSRF-exempt because only an application/json body is accepted, which a cross-site form cannot
+send. Every refusal is JSON: {"errors": [{"field", "message"}]}.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from careguide.core import crisis
 from careguide.core.jsonapi import error_response, json_response
 from careguide.triage.contract import decode_json
 from careguide.triage.deployment import side_effects_tool
@@ -59,6 +62,9 @@ def _answer(result: Result) -> dict:
     if result.findings:
         data["findings"] = [{"symptom": f.symptom, "level": f.level, "rule": f.rule, "why": f.why}
                             for f in result.findings]
+    if result.disposition == "emergency":
+        # Who to call, as data: 911 and, beside it, the crisis line (careguide.core.crisis).
+        data["call"] = crisis.current().as_data()
     return data
 
 

@@ -42,6 +42,24 @@ def side_effects_tool() -> SideEffectsTool:
 
 def evaluate_side_effects(raw: object) -> Result:
     """Like ``careguide.triage.side_effects.evaluate_side_effects``, under this deployment's
-    thresholds; ``result.rule_set_version`` shows any override ("2026.11.1+fever_c=38.0")."""
+    thresholds; ``result.rule_set_version`` shows any override ("2026.11.2+fever_c=38.0")."""
     tool = side_effects_tool()
     return tool.evaluate(tool.parse_input(raw))
+
+
+@lru_cache(maxsize=8)
+def _values(tool: SideEffectsTool):
+    from careguide.triage.values import ClinicalValues
+
+    return ClinicalValues(tool)
+
+
+def clinical_values():
+    """The content tokens ({fever}, {vomits:now}...) filled in from the thresholds in force
+    (``careguide.triage.values``): every page, PDF and email shows these, never its own copy."""
+    return _values(side_effects_tool())
+
+
+def fill(text: str) -> str:
+    """``text`` with its clinical tokens filled in from this deployment's rules."""
+    return clinical_values().fill(text) if text and "{" in text else text

@@ -587,7 +587,7 @@ class SideEffectsTool:
 
     @property
     def version(self) -> str:
-        """The rule file's version, plus any overridden parameters: "2026.11.1+fever_c=38.0"."""
+        """The rule file's version, plus any overridden parameters: "2026.11.2+fever_c=38.0"."""
         return self._compiled.version
 
     @property

@@ -55,7 +55,8 @@ def page_segments(page: PageFile, tree: ContentTree) -> list[str]:
             segs += [term.term, term.definition]
     if page.kind == "side_effects":
         for effect in tree.side_effects.side_effects:
-            segs += [effect.name, effect.summary, *effect.self_care, *effect.call_care_team]
+            segs += [effect.name, effect.summary, *effect.self_care, *effect.call_care_team,
+                     *effect.call_within_24_hours]
             segs += effect.emergency
     return [s for s in segs if s]
 
@@ -87,8 +88,12 @@ def _check_tools_data(root: str) -> int:
     from careguide.procedures.checklists import read_all
 
     problems = 0
+    from careguide.search.crisis import FILE as CRISIS
+    from careguide.search.crisis import read_file as read_crisis
+
     for label, read in (("plan templates", lambda: read_templates(root)),
-                        ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS))):
+                        ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS)),
+                        ("crisis search patterns", lambda: read_crisis(Path(root) / CRISIS).patterns)):
         try:
             print(f"{label}: {len(read())}")
         except ContentError as exc:

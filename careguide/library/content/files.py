@@ -169,6 +169,9 @@ def _check_references(tree: ContentTree) -> list[ContentError]:
                         found.append(ContentError(
                             rel, f"body[{b}].{field_name}", f"links to page:{target}, which does not exist"
                         ))
+    if tree.site.crisis_page and tree.site.crisis_page not in tree.pages:
+        found.append(ContentError("site.yaml", "crisis_page", f"no page has the slug '{tree.site.crisis_page}'"))
+    found += _token_errors(tree)
     # A page under itself, or a loop of parents, would never reach the home page.
     for slug in tree.pages:
         chain, current = [], slug
@@ -179,6 +182,16 @@ def _check_references(tree: ContentTree) -> list[ContentError]:
             chain.append(current)
             current = tree.pages[current].parent
     return found
+
+
+def _token_errors(tree: ContentTree) -> list[ContentError]:
+    """Clinical tokens ({fever}, {vomits:now}) that cannot be filled in from the rules."""
+    from careguide.triage.values import strings, token_problems
+
+    files = [(tree.page_paths[slug].relative_to(tree.root), page.model_dump()) for slug, page in tree.pages.items()]
+    files += [("glossary.yaml", tree.glossary.model_dump()), ("side-effects.yaml", tree.side_effects.model_dump())]
+    return [ContentError(name, where, problem)
+            for name, data in files for where, text in strings(data) for problem in token_problems(text)]
 
 
 def _texts(block) -> list[tuple[str, str]]:

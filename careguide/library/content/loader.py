@@ -73,6 +73,7 @@ def load_content(root: Path | str) -> LoadReport:
         report.terms = _load_glossary(tree)
         report.side_effects = _load_side_effects(tree)
         _load_pages(tree, report)
+        _link_crisis_page(tree)
     return report
 
 
@@ -92,7 +93,8 @@ def _load_site_settings(tree: ContentTree) -> None:
     data = tree.site
     org = OrganizationSettings.for_site(default_site())
     for name in ("site_name", "organization", "department", "care_team_phone",
-                 "advice_line_phone", "advice_line_hours", "emergency_number"):
+                 "advice_line_phone", "advice_line_hours", "emergency_number",
+                 "crisis_line_name", "crisis_line_number", "crisis_text_number", "crisis_chat_url"):
         setattr(org, name, getattr(data, name))
     org.emergency_notice = to_html(data.emergency_notice)
     org.disclaimer = to_html(data.disclaimer)
@@ -106,6 +108,17 @@ def _load_site_settings(tree: ContentTree) -> None:
                 settings=org, sort_order=order, slug=loc.slug, name=loc.name,
                 address=loc.address, phone=loc.phone,
             )
+
+
+def _link_crisis_page(tree: ContentTree) -> None:
+    """The emergency notice links our crisis page (site.yaml ``crisis_page``), once it exists."""
+    from careguide.core.models import OrganizationSettings
+
+    org = OrganizationSettings.for_site(default_site())
+    page = _find_existing(tree.site.crisis_page, default_site().root_page) if tree.site.crisis_page else None
+    if org.crisis_page_id != (page.pk if page else None):
+        org.crisis_page = page
+        org.save(update_fields=["crisis_page"])
 
 
 def _load_glossary(tree: ContentTree) -> int:
@@ -135,6 +148,7 @@ def _load_side_effects(tree: ContentTree) -> int:
         effect.summary = item.summary
         effect.self_care = _lines(item.self_care)
         effect.call_care_team = _lines(item.call_care_team)
+        effect.call_within_24_hours = _lines(item.call_within_24_hours)
         effect.emergency = _lines(item.emergency)
         effect.save()
     return len(tree.side_effects.side_effects)
@@ -271,7 +285,7 @@ def _apply(page, data: PageFile, home_slug: str, ids: dict, effect_ids: dict) ->
             for key in ("intro", "text"):
                 if key in value:
                     value[key] = _rich(value[key], ids) if value[key] else ""
-            for key in ("emergency", "urgent", "routine"):
+            for key in ("emergency", "urgent", "within_24_hours", "routine"):
                 if key in value:
                     value[key] = list(value[key])
             if kind == "side_effects":

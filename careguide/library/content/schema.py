@@ -46,18 +46,20 @@ class KeyPointsBlock(Strict):
 
 
 class WhenToGetHelpBlock(Strict):
-    """Three levels, like NHS care cards: 911 now, care team now, next visit."""
+    """Four levels, like NHS care cards: 911 now, care team now, care team within 24 hours,
+    next visit (the side-effect rules' emergency, red, amber and green)."""
 
     type: Literal["when_to_get_help"]
     heading: Line = "When to get help"
     emergency: list[Line] = []
     urgent: list[Line] = []
+    within_24_hours: list[Line] = []
     routine: list[Line] = []
 
     @model_validator(mode="after")
     def _some_level(self):
-        if not (self.emergency or self.urgent or self.routine):
-            raise ValueError("give at least one of emergency, urgent or routine")
+        if not (self.emergency or self.urgent or self.within_24_hours or self.routine):
+            raise ValueError("give at least one of emergency, urgent, within_24_hours or routine")
         return self
 
 
@@ -204,6 +206,7 @@ class SideEffectFile(Strict):
     summary: Annotated[str, Field(min_length=10, max_length=400)]
     self_care: Annotated[list[Line], Field(min_length=1)]
     call_care_team: Annotated[list[Line], Field(min_length=1)]
+    call_within_24_hours: list[Line] = []
     emergency: list[Line] = []
 
 
@@ -229,5 +232,10 @@ class SiteFile(Strict):
     advice_line_phone: Line
     advice_line_hours: Line
     emergency_number: Line = "911"
+    crisis_line_name: Line = "988 Suicide & Crisis Lifeline"
+    crisis_line_number: Line = "988"
+    crisis_text_number: str = "988"
+    crisis_chat_url: str = "https://988lifeline.org/chat/"
+    crisis_page: Slug | None = None  # the slug of our crisis page, linked from the emergency notice
     emergency_notice: Annotated[str, Field(min_length=20)]
     disclaimer: Annotated[str, Field(min_length=20)]

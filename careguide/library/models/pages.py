@@ -274,7 +274,7 @@ class SideEffectsPage(RoutablePageMixin, LibraryPage):
         segments = super().reading_segments()
         for effect in SideEffect.objects.all():
             segments += [effect.name, effect.summary]
-            for field in (effect.self_care, effect.call_care_team, effect.emergency):
+            for field in (effect.self_care, effect.call_care_team, effect.call_within_24_hours, effect.emergency):
                 segments += SideEffect.lines(field)
         return segments
 

@@ -50,6 +50,7 @@ class SideEffect(index.Indexed, models.Model):
     summary = models.TextField()
     self_care = _lines("Tip")
     call_care_team = _lines("Call your care team now if")
+    call_within_24_hours = _lines("Call your care team within 24 hours if")
     emergency = _lines("Call 911 now if")
 
     panels = [
@@ -58,6 +59,7 @@ class SideEffect(index.Indexed, models.Model):
         FieldPanel("summary"),
         FieldPanel("self_care", heading="What can help"),
         FieldPanel("call_care_team", heading="Call your care team now if"),
+        FieldPanel("call_within_24_hours", heading="Call your care team within 24 hours if"),
         FieldPanel("emergency", heading="Call 911 now if"),
     ]
     search_fields = [index.SearchField("name", boost=3), index.SearchField("summary")]

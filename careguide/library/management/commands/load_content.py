@@ -48,6 +48,12 @@ class Command(BaseCommand):
             except ContentError as exc:
                 raise CommandError(f"{exc}\nNo synonyms were written.") from exc
             self.stdout.write(f"Search synonyms: {report.summary()}")
+        from careguide.search.crisis import read_file
+
+        try:  # read by search at run time; a broken file must stop the load, not a search
+            read_file(folder / "crisis.yaml")
+        except ContentError as exc:
+            raise CommandError(str(exc)) from exc
         from careguide.search import indexer
 
         indexed = indexer.rebuild()
