@@ -1,11 +1,13 @@
-"""Start-up checks: a broken rule file or a bad threshold override stops `migrate` (and so
-`scripts/serve`) with a message naming the file and field, instead of failing a patient later."""
+"""Start-up checks: a broken rule file, a bad threshold override, or a rule file changed without
+a new signed-off version (signoff.py) stops `migrate` (and so `scripts/serve`) with a message
+naming the file and field, instead of failing a patient later."""
 
 from __future__ import annotations
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from careguide.triage import signoff
 from careguide.triage.engine import RuleSetError
 
 
@@ -24,4 +26,5 @@ def rule_files(app_configs=None, **kwargs):
         side_effects_tool().version  # noqa: B018 - applies the deployment's overrides
     except (ImproperlyConfigured, RuleSetError) as exc:
         errors.append(checks.Error(str(exc), id="triage.E002"))
+    errors += [checks.Error(problem, id="triage.E003") for problem in signoff.problems(tool.path for tool in TOOLS.values())]
     return errors
