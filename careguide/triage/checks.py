@@ -26,5 +26,6 @@ def rule_files(app_configs=None, **kwargs):
         side_effects_tool().version  # noqa: B018 - applies the deployment's overrides
     except (ImproperlyConfigured, RuleSetError) as exc:
         errors.append(checks.Error(str(exc), id="triage.E002"))
-    errors += [checks.Error(problem, id="triage.E003") for problem in signoff.problems(tool.path for tool in TOOLS.values())]
+    unsigned = signoff.problems(tool.path for tool in TOOLS.values())
+    errors += [checks.Error(problem, id="triage.E003") for problem in unsigned]
     return errors
