@@ -178,7 +178,7 @@ def test_the_queue_table_is_accessible(client, team, patient):
     client.force_login(team.nurse)
     table = soup(client.get(QUEUE)).find("table")
     assert table.caption.get_text(strip=True) == "Open alerts: 1"
-    assert [th["scope"] for th in table.thead.find_all("th")] == ["col"] * 6
+    assert [th["scope"] for th in table.thead.find_all("th")] == ["col"] * 7
     assert table.tbody.find("th")["scope"] == "row"
 
 
@@ -319,7 +319,7 @@ def test_patient_page_lists_results_and_alerts_and_is_audited(client, team, pati
 
     assert page.h1.get_text(strip=True) == "Pat Lee"
     tables = {t.caption.get_text(" ", strip=True): t for t in page.find_all("table")}
-    results = tables["Side-effect results from the check and the symptom diary, latest first"]
+    results = tables["Results from the side-effect check, the symptom diary and the back pain program, latest first"]
     assert [r.find_all("td")[1].get_text(strip=True) for r in results.tbody.find_all("tr")] == ["Red", "Green"]
     alerts_table = next(t for caption, t in tables.items() if caption.startswith("This patient's alerts"))
     assert alerts_table.find("a", href=f"/care-team/alerts/{alert.pk}/") is not None

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from support import axe_violations
+from support import E2E_NURSE_PASSWORD, axe_violations, run_on_server
+from test_triage_e2e import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -94,11 +95,29 @@ def test_a_missed_question_is_explained_in_the_dialog(server, browser):
     context.close()
 
 
-def test_a_patient_registers_is_cleared_by_their_doctor_and_follows_the_program(server, browser):
-    """see-your-doctor-first, then "my doctor has cleared me", then the program pages."""
-    context = browser.new_context()
-    page = context.new_page()
-    base = server["base"]
+# A week passes on the server (as the medical center's IT would run a command): the program's
+# dates move back, so the check-in that opens 7 days after its week opened is open now.
+A_WEEK_PASSES = """
+import datetime as dt
+from django.db.models import F
+from careguide.backpain.models import Enrollment, EnrollmentEvent
+shift = dt.timedelta(days=7, hours=1)
+for enrollment in Enrollment.objects.filter(user__email="{email}", status__in=["active", "paused"]):
+    Enrollment.objects.filter(pk=enrollment.pk).update(started_at=F("started_at") - shift)
+    EnrollmentEvent.objects.filter(enrollment=enrollment).update(at=F("at") - shift)
+"""
+
+
+def register_from_the_result(page, email):
+    page.get_by_role("link", name="create an account").click()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Create a password").fill("a long and careful password 42")
+    page.get_by_label("Enter the password again").fill("a long and careful password 42")
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Create account").click()
+
+
+def see_doctor_first_in_the_dialog(page, base):
     page.goto(base + "/back-pain-program/")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Check if this program is right for you").click()
@@ -106,34 +125,72 @@ def test_a_patient_registers_is_cleared_by_their_doctor_and_follows_the_program(
     for number, labels in enumerate(STEP_LABELS["see_doctor_first"], start=1):
         answer_step(dialog, number, labels)
     page.wait_for_url(re.compile(r"/check/result/"))
-    result_url = page.url
-    page.get_by_role("link", name="create an account").click()
-    page.get_by_label("Email address").fill(f"patient-{uuid.uuid4().hex[:8]}@example.org")
-    page.get_by_label("Create a password").fill("a long and careful password 42")
-    page.get_by_label("Enter the password again").fill("a long and careful password 42")
-    page.locator("input[name=consent]").check()
-    page.get_by_role("button", name="Create account").click()
+    return page.url
+
+
+def test_a_patient_is_cleared_by_their_care_team_and_the_team_hears_of_their_check_ins(server, browser):
+    """see-your-doctor-first; the patient (new registrations join the demo care team) asks the
+    team; the nurse records the clearance; the program opens week by week; severe pain and a new
+    red flag reach the nurse's queue."""
+    context = browser.new_context()
+    page = context.new_page()
+    base = server["base"]
+    email = f"patient-{uuid.uuid4().hex[:8]}@example.org"
+    result_url = see_doctor_first_in_the_dialog(page, base)
+    register_from_the_result(page, email)
     expect(page).to_have_url(result_url)  # back to the result, now as the account's own
+    expect(page.locator("#id_attest")).to_have_count(0)  # no self-attestation with a care team
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Confirm and continue").click()
-    expect(page.locator(".error-summary")).to_contain_text("Tick the box to confirm that your doctor has cleared you")
+    page.get_by_role("button", name="Ask my care team to clear me").click()
+    expect(page.locator("main")).to_contain_text("You asked your care team on")
     assert axe_violations(page) == []
-    page.get_by_label(re.compile("My doctor has checked the problems")).check()
-    page.get_by_role("button", name="Confirm and continue").click()
+
+    # The nurse finds the request on the queue and records the clearance (a mistake first).
+    nurse_context = browser.new_context()
+    nurse = nurse_context.new_page()
+    sign_in(nurse, base, "nurse", E2E_NURSE_PASSWORD)
+    expect(nurse.locator("main")).to_contain_text("patients asking to be cleared")
+    nurse.get_by_role("link", name=re.compile("^Answer the request of")).first.click()
+    assert axe_violations(nurse) == []
+    nurse.get_by_label("Clear the patient for the back pain program").check()
+    nurse.get_by_role("button", name="Save the answer").click()
+    expect(nurse.locator(".error-summary")).to_contain_text("Tick the box to confirm")
+    assert axe_violations(nurse) == []
+    nurse.get_by_label(re.compile("^I have checked the problems listed above")).check()
+    nurse.get_by_label("Note for the patient").fill("We talked on the phone: go gently.")
+    nurse.get_by_role("button", name="Save the answer").click()
+    expect(nurse.locator("main")).to_contain_text("You cleared the patient")
+
+    # The patient sees who cleared them, starts, and week 1's check-in opens in 7 days.
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Cleared by your care team:")
+    expect(page.locator("main")).to_contain_text("We talked on the phone: go gently.")
     page.get_by_role("button", name="Start the back pain program").click()
     expect(page).to_have_url(re.compile(r"/back-pain-program/week/1/"))
+    expect(page.locator("main")).to_contain_text("Your week 1 check-in opens on")
+    expect(page.get_by_role("link", name="Do your week 1 check-in")).to_have_count(0)
     assert axe_violations(page) == []
-    # The weekly check-in asks the gate again first; the cleared flag does not stop the program.
+    page.goto(base + "/back-pain-program/check-in/")
+    expect(page.locator("h1")).to_contain_text("Your week 1 check-in opens on")
+    assert axe_violations(page) == []
+
+    # A week later: the gate first (the cleared flag does not stop the program), then severe pain.
+    run_on_server(server, "shell", "-c", A_WEEK_PASSES.format(email=email))
     page.goto(base + "/back-pain-program/check-in/")
     for number, labels in enumerate(STEP_LABELS["see_doctor_first"], start=1):
         answer_step(page, number, labels, check_axe_on=page if number == 1 else None)
     expect(page).to_have_url(re.compile(r"/back-pain-program/check-in/"))
     assert axe_violations(page) == []
-    page.locator("input[name=pain][value='4']").check()
+    page.locator("input[name=pain][value='8']").check()
     page.locator("input[name=limits][value='3']").check()
-    page.get_by_role("button", name=re.compile("Save|Send|Record|Submit")).click()
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page).to_have_url(re.compile(r"/back-pain-program/week/2/"))
+    expect(page.locator("main")).to_contain_text("We have told your care team")
+    nurse.goto(base + "/care-team/")
+    expect(nurse.locator("main")).to_contain_text("Severe back pain this week")
+    assert axe_violations(nurse) == []
     page.goto(base + "/back-pain-program/progress/")
-    expect(page.locator("table")).to_contain_text("4")
+    expect(page.locator("table")).to_contain_text("8")
     assert axe_violations(page) == []
     page.goto(base + "/back-pain-program/")
     assert axe_violations(page) == []
@@ -147,10 +204,43 @@ def test_a_patient_registers_is_cleared_by_their_doctor_and_follows_the_program(
     page.goto(base + "/back-pain-program/")
     page.get_by_role("button", name="Resume the program").click()
     assert axe_violations(page) == []
-    # A new red flag at the next check-in stops the program and shows the emergency page.
+    # A week later a new red flag at the check-in stops the program and reaches the nurse.
+    run_on_server(server, "shell", "-c", A_WEEK_PASSES.format(email=email))
     page.goto(base + "/back-pain-program/check-in/")
     for number, labels in enumerate(STEP_LABELS["emergency"], start=1):
         answer_step(page, number, labels)
     expect(page.locator("h1")).to_have_text(HEADINGS["emergency"])
     expect(page.locator("main")).to_contain_text("We have stopped your back pain program for now")
+    nurse.goto(base + "/care-team/")
+    expect(nurse.locator("main")).to_contain_text("Back pain with a warning sign that needs emergency care")
+    context.close()
+    nurse_context.close()
+
+
+NO_CARE_TEAM = """
+from careguide.careteam.models import TeamPatient
+TeamPatient.objects.filter(patient__email="{email}").delete()
+"""
+
+
+def test_without_a_care_team_my_doctor_cleared_me_is_self_reported(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    base = server["base"]
+    email = f"solo-{uuid.uuid4().hex[:8]}@example.org"
+    result_url = see_doctor_first_in_the_dialog(page, base)
+    register_from_the_result(page, email)
+    run_on_server(server, "shell", "-c", NO_CARE_TEAM.format(email=email))
+    page.goto(result_url)
+    expect(page.get_by_role("button", name="Ask my care team to clear me")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("This is self-reported")
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator(".error-summary")).to_contain_text("Tick the box to confirm that your doctor has cleared you")
+    assert axe_violations(page) == []
+    page.get_by_label(re.compile("My doctor has checked the problems")).check()
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator("main")).to_contain_text("Self-reported: you told us on")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start the back pain program").click()
+    expect(page).to_have_url(re.compile(r"/back-pain-program/week/1/"))
     context.close()

@@ -2,11 +2,14 @@
 
 import itertools
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -242,13 +245,15 @@ def _enrolled(client, patient):
 
 def test_check_in_asks_the_gate_first_and_passes_on_to_the_check_in(patient_client, patient):
     _enrolled(patient_client, patient)
-    first = patient_client.get("/back-pain-program/check-in/")
-    assert first.status_code == 302 and first["Location"] == GATE + "?for=check-in"
-    page = patient_client.get(first["Location"])
-    assert "Your weekly safety check" in text(page)
-    location = take_gate(patient_client, purpose="check-in")
-    assert location == "/back-pain-program/check-in/"
-    assert patient_client.get(location).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=7), tick=False):  # the check-in is open
+        patient_client.force_login(patient)
+        first = patient_client.get("/back-pain-program/check-in/")
+        assert first.status_code == 302 and first["Location"] == GATE + "?for=check-in"
+        page = patient_client.get(first["Location"])
+        assert "Your weekly safety check" in text(page)
+        location = take_gate(patient_client, purpose="check-in")
+        assert location == "/back-pain-program/check-in/"
+        assert patient_client.get(location).status_code == 200
 
 
 @pytest.mark.parametrize(

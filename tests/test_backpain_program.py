@@ -2,10 +2,11 @@
 privacy between people, and the audit trail behind every write."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +32,21 @@ PROGRESS = "/back-pain-program/progress/"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+START = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday, 9:00 in California
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Frozen time: a week's check-in opens 7 days after the week opened (schedule.py)."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def a_week_passes(clock, client=None, user=None):
+    clock.shift(timedelta(days=7))
+    if client is not None:
+        client.force_login(user)  # a session ends after 8 hours
 
 @pytest.fixture
 def gate_questionnaire(db):
@@ -89,7 +105,9 @@ def text(response):
     return re.sub(r"\s+", " ", soup(response).get_text(" "))
 
 
-def check_in_via_web(client, user, gate, enrollment, pain, limits):
+def check_in_via_web(client, user, gate, enrollment, pain, limits, clock):
+    """A week passes, then the person answers the gate and checks in."""
+    a_week_passes(clock, client, user)
     pass_check_in_gate(client, user, gate)
     return client.post(CHECK_IN, {"enrollment": enrollment.pk, "pain": pain, "limits": limits})
 
@@ -225,33 +243,37 @@ def test_starting_twice_keeps_one_open_program_and_a_new_one_follows_an_ended_on
     assert second != first and second.status == "active" and second.current_week == 1
 
 
-def test_the_entry_page_shows_where_you_are(client, patient, gate):
+def test_the_entry_page_shows_where_you_are(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
     response = client.get(ENTRY)
     assert "You are on week 1 of 6" in text(response)
+    assert "Your week 1 check-in opens on Monday, November 30" in text(response)
     assert soup(response).select_one("#start-gate") is None  # already started
     links = {a["href"] for a in soup(response).select("main a")}
-    assert {"/back-pain-program/week/1/", CHECK_IN, PROGRESS, "/back-pain-program/pause/"} <= links
+    assert {"/back-pain-program/week/1/", PROGRESS, "/back-pain-program/pause/"} <= links
+    assert CHECK_IN not in links
+    a_week_passes(clock, client, patient)
+    assert CHECK_IN in {a["href"] for a in soup(client.get(ENTRY)).select("main a")}
     services.pause(enrollment, by=patient)
     assert "Your program is paused" in text(client.get(ENTRY))
 
 
 # --- weeks ------------------------------------------------------------------------------------
 
-def test_weeks_open_one_by_one(client, patient, gate):
+def test_weeks_open_one_by_one(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
     week1 = client.get("/back-pain-program/week/1/")
     assert week1.status_code == 200
     page = text(week1)
     assert "What helps back pain" in page and "Knee rolls" in page and "Easier version:" in page
-    assert "Do your week 1 check-in" in page
+    assert "Your week 1 check-in opens on Monday, November 30" in page
     # Ends with "When to get help".
     assert soup(week1).select("main section")[-1].h2.get_text() == "When to get help"
     for locked in (2, 6, 7, 0):
         assert client.get(f"/back-pain-program/week/{locked}/").status_code == 404
-    check_in_via_web(client, patient, gate, enrollment, 3, 3)
+    check_in_via_web(client, patient, gate, enrollment, 3, 3, clock)
     assert client.get("/back-pain-program/week/2/").status_code == 200
     week1_again = text(client.get("/back-pain-program/week/1/"))
     assert "You have done your check-in for this week" in week1_again
@@ -264,9 +286,9 @@ def test_no_program_means_no_weeks(client, patient):
 
 # --- check-ins --------------------------------------------------------------------------------
 
-def test_the_gate_is_asked_again_before_every_check_in(client, patient, other, gate):
+def test_the_gate_is_asked_again_before_every_check_in(client, patient, other, gate, clock):
     enrollment = enroll(patient, gate)
-    client.force_login(patient)
+    a_week_passes(clock, client, patient)
     to_gate = reverse("backpain:gate") + "?for=check-in"
     assert client.get(CHECK_IN)["Location"] == to_gate
     pass_check_in_gate(client, patient, gate, age=timedelta(hours=2))  # too old
@@ -282,13 +304,14 @@ def test_the_gate_is_asked_again_before_every_check_in(client, patient, other, g
     check = CheckIn.objects.get()
     assert (check.week, check.pain, check.limits, check.gate_response) == (1, 5, 7, answer)
     assert CHECK_IN_SESSION_KEY not in client.session
-    # The next check-in asks the gate again.
+    # The next check-in asks the gate again, a week later.
+    a_week_passes(clock, client, patient)
     assert client.get(CHECK_IN)["Location"] == to_gate
 
 
-def test_check_in_form_has_labelled_scales(client, patient, gate):
+def test_check_in_form_has_labelled_scales(client, patient, gate, clock):
     enroll(patient, gate)
-    client.force_login(patient)
+    a_week_passes(clock, client, patient)
     pass_check_in_gate(client, patient, gate)
     page = soup(client.get(CHECK_IN))
     fieldsets = page.select("main form fieldset")
@@ -310,9 +333,9 @@ def test_check_in_form_has_labelled_scales(client, patient, gate):
     ({"limits": "4"}, [PAIN_MISSING]),
     ({"pain": "11", "limits": "-1"}, [PAIN_MISSING, LIMITS_MISSING]),
 ])
-def test_missing_answers_get_exact_messages(client, patient, gate, data, errors):
+def test_missing_answers_get_exact_messages(client, patient, gate, data, errors, clock):
     enrollment = enroll(patient, gate)
-    client.force_login(patient)
+    a_week_passes(clock, client, patient)
     pass_check_in_gate(client, patient, gate)
     response = client.post(CHECK_IN, {"enrollment": enrollment.pk, **data})
     assert response.status_code == 200
@@ -327,11 +350,11 @@ def test_missing_answers_get_exact_messages(client, patient, gate, data, errors)
     assert not CheckIn.objects.exists()
 
 
-def test_six_check_ins_complete_the_program(client, patient, gate):
+def test_six_check_ins_complete_the_program(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
     for week in range(1, 7):
-        response = check_in_via_web(client, patient, gate, enrollment, pain=8 - week, limits=7 - week)
+        response = check_in_via_web(client, patient, gate, enrollment, pain=8 - week, limits=7 - week, clock=clock)
         expected = PROGRESS if week == 6 else f"/back-pain-program/week/{week + 1}/"
         assert response["Location"] == expected
     enrollment.refresh_from_db()
@@ -347,17 +370,17 @@ def test_six_check_ins_complete_the_program(client, patient, gate):
     assert "You finished the program" in text(client.get(ENTRY))
 
 
-def test_worse_pain_gets_a_prompt_to_see_a_doctor(client, patient, gate):
+def test_worse_pain_gets_a_prompt_to_see_a_doctor(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
-    check_in_via_web(client, patient, gate, enrollment, pain=3, limits=3)
-    response = check_in_via_web(client, patient, gate, enrollment, pain=6, limits=3)
+    check_in_via_web(client, patient, gate, enrollment, pain=3, limits=3, clock=clock)
+    response = check_in_via_web(client, patient, gate, enrollment, pain=5, limits=3, clock=clock)
     assert "Your back pain is worse than before" in text(client.get(response["Location"]))
 
 
 # --- pause and resume -------------------------------------------------------------------------
 
-def test_pause_asks_first_blocks_check_ins_and_resume_allows_them(client, patient, gate):
+def test_pause_asks_first_blocks_check_ins_and_resume_allows_them(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
     confirm = client.get("/back-pain-program/pause/")
@@ -381,6 +404,8 @@ def test_pause_asks_first_blocks_check_ins_and_resume_allows_them(client, patien
     assert response["Location"] == "/back-pain-program/week/1/"
     enrollment.refresh_from_db()
     assert enrollment.status == "active"
+    a_week_passes(clock, client, patient)
+    pass_check_in_gate(client, patient, gate)
     assert client.get(CHECK_IN).status_code == 200
     assert list(enrollment.events.values_list("kind", flat=True)) == ["started", "paused", "resumed"]
 
@@ -416,17 +441,17 @@ def test_progress_with_no_check_ins_is_a_friendly_empty_page(client, patient, ga
     assert soup(response).select_one("svg") is None
 
 
-def test_progress_shows_a_chart_and_a_table_with_the_same_numbers(client, patient, gate):
+def test_progress_shows_a_chart_and_a_table_with_the_same_numbers(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
-    check_in_via_web(client, patient, gate, enrollment, pain=7, limits=9)
+    check_in_via_web(client, patient, gate, enrollment, pain=7, limits=9, clock=clock)
     one = soup(client.get(PROGRESS)).select_one("main svg[role=img]")
     assert "Week 1: pain 7 out of 10, daily activities limited 9 out of 10" in one.desc.get_text()
     assert len(one.select("circle")) == 1 and len(one.select(".bp-chart__series--limits rect")) == 1
     assert not one.select("polyline")  # one point is not a line
 
-    check_in_via_web(client, patient, gate, enrollment, pain=5, limits=6)
-    check_in_via_web(client, patient, gate, enrollment, pain=2, limits=4)
+    check_in_via_web(client, patient, gate, enrollment, pain=5, limits=6, clock=clock)
+    check_in_via_web(client, patient, gate, enrollment, pain=2, limits=4, clock=clock)
     page = soup(client.get(PROGRESS))
     svg = page.select_one("main svg[role=img]")
     assert svg["aria-labelledby"] == "chart-title chart-desc"
@@ -450,9 +475,10 @@ def test_progress_shows_a_chart_and_a_table_with_the_same_numbers(client, patien
 
 # --- privacy ----------------------------------------------------------------------------------
 
-def test_nobody_sees_or_changes_another_persons_program(client, patient, other, gate):
+def test_nobody_sees_or_changes_another_persons_program(client, patient, other, gate, clock):
     theirs = enroll(other, gate)
     for _ in (1, 2):
+        a_week_passes(clock)
         services.record_check_in(theirs, pain=9, limits=8, gate_response=gate(other), by=other)
     mine = enroll(patient, gate)
     client.force_login(patient)
@@ -485,12 +511,13 @@ def test_views_reach_program_data_only_through_scoped_querysets():
 
 # --- audit and status rows --------------------------------------------------------------------
 
-def test_every_write_is_audited_with_a_status_row(patient, gate):
+def test_every_write_is_audited_with_a_status_row(patient, gate, clock):
     def audits():
         return list(AuditEvent.objects.order_by("id").values_list("action", "object_type", "patient"))
 
     enrollment = enroll(patient, gate)
     assert audits() == [("create", "backpain.enrollment", patient.pk)]
+    a_week_passes(clock)
     services.record_check_in(enrollment, 4, 5, gate(patient), by=patient)
     assert audits()[1:] == [("create", "backpain.checkin", patient.pk), ("update", "backpain.enrollment", patient.pk)]
     services.pause(enrollment, by=patient)
@@ -513,8 +540,11 @@ def test_every_write_is_audited_with_a_status_row(patient, gate):
         row.delete()
 
 
-def test_status_rules_hold_in_the_services(patient, gate):
+def test_status_rules_hold_in_the_services(patient, gate, clock):
     enrollment = enroll(patient, gate)
+    with pytest.raises(services.CheckInNotOpen):  # a week has not passed
+        services.record_check_in(enrollment, 3, 3, gate(patient), by=patient)
+    a_week_passes(clock)
     with pytest.raises(services.ProgramError):
         services.resume(enrollment, by=patient)
     services.pause(enrollment, by=patient)
@@ -530,10 +560,11 @@ def test_status_rules_hold_in_the_services(patient, gate):
 
 # --- pages: CSP and query counts --------------------------------------------------------------
 
-def test_program_pages_have_no_inline_style_or_script(client, patient, gate):
+def test_program_pages_have_no_inline_style_or_script(client, patient, gate, clock):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
-    check_in_via_web(client, patient, gate, enrollment, 4, 4)
+    check_in_via_web(client, patient, gate, enrollment, 4, 4, clock)
+    a_week_passes(clock, client, patient)
     pass_check_in_gate(client, patient, gate)
     for url in (ENTRY, "/back-pain-program/week/1/", "/back-pain-program/week/2/", CHECK_IN, PROGRESS,
                 "/back-pain-program/pause/"):
@@ -543,11 +574,11 @@ def test_program_pages_have_no_inline_style_or_script(client, patient, gate):
         assert all(s.get("src") for s in page.select("script")), url
 
 
-def test_week_and_progress_pages_use_few_queries(client, patient, gate, django_assert_max_num_queries):
+def test_week_and_progress_pages_use_few_queries(client, patient, gate, clock, django_assert_max_num_queries):
     enrollment = enroll(patient, gate)
     client.force_login(patient)
     for _ in range(3):
-        check_in_via_web(client, patient, gate, enrollment, 4, 4)
+        check_in_via_web(client, patient, gate, enrollment, 4, 4, clock)
     client.get(ENTRY)  # warm the site cache
     with django_assert_max_num_queries(6):
         assert client.get("/back-pain-program/week/2/").status_code == 200

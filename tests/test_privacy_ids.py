@@ -91,6 +91,21 @@ def gate_stopped(patient):
     return questionnaire_response(patient, outcome="see_doctor_first", items=unwell)
 
 
+def gate_stopped_without_a_team(patient):
+    """The same, for a patient with no care team: only they may say "my doctor cleared me"."""
+    from careguide.careteam.models import TeamPatient
+
+    TeamPatient.objects.filter(patient=patient).delete()
+    return gate_stopped(patient)
+
+
+def clearance_request(patient):
+    """The patient asked their care team to clear them for the back-pain program."""
+    from careguide.backpain import clearance
+
+    return clearance.ask_care_team(patient, gate_stopped(patient))
+
+
 def diary_entry(patient):
     from decimal import Decimal
 
@@ -272,9 +287,10 @@ ENDPOINTS = [
     # The back-pain program is the patient's own: their care team does not open it here.
     Endpoint("back-pain gate result", make=gate_result, care_team_reads=False,
              url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/"),
-    Endpoint("back-pain 'my doctor cleared me'", make=gate_stopped, care_team_reads=False, method="post",
-             url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/cleared/",
-             data=lambda r: {"attest": "yes"}, ok_status=(302,)),
+    Endpoint("back-pain 'ask my care team to clear me'", make=gate_stopped, care_team_reads=False, method="post",
+             url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/ask-care-team/", ok_status=(302,)),
+    Endpoint("back-pain clearance request (care team)", make=clearance_request, patient_reads=False,
+             url=lambda r: f"/back-pain-program/team/clearance-requests/{r.pk}/"),
     Endpoint("back-pain program start", make=gate_result, care_team_reads=False, method="post",
              url=lambda r: "/back-pain-program/start/", data=lambda r: {"response": str(r.fhir_id)},
              ok_status=(302,)),
@@ -294,6 +310,11 @@ ENDPOINTS = [
     *REFERRAL_ENDPOINTS,
     *APPOINTMENT_ENDPOINTS,
     *PLAN_ENDPOINTS,
+    # Last: its maker takes patient B out of their care team (self-reporting is only for people
+    # without one), and the registry test makes every endpoint's object for the same patient B.
+    Endpoint("back-pain 'my doctor cleared me'", make=gate_stopped_without_a_team, care_team_reads=False,
+             method="post", url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/cleared/",
+             data=lambda r: {"attest": "yes"}, ok_status=(302,)),
 ]
 
 

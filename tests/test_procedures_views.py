@@ -224,7 +224,7 @@ def test_the_urls_carry_no_ids():
     # Saved data is looked up by request.user alone, so there is no id to change in a URL.
     from careguide.procedures import urls
 
-    assert [str(p.pattern) for p in urls.urlpatterns] == ["", "<slug:slug>/", "<slug:slug>/pdf"]
+    assert [str(p.pattern) for p in urls.urlpatterns] == ["", "<slug:slug>/", "<slug:slug>/pdf", "<slug:slug>/tick"]
 
 
 # --- print -----------------------------------------------------------------------------------

@@ -114,7 +114,9 @@ def management(**totals):
 
 
 def profile_post(**extra):
-    return {"cancer_type": "osteosarcoma", "long_term_steroids": "no", **management(), **extra}
+    # The page's one form: the profile, the treatments and the answers about the check.
+    return {"cancer_type": "osteosarcoma", "long_term_steroids": "no", **management(),
+            "on_sact": "derived", "immunosuppressed": "derived", "ici": "derived", **extra}
 
 
 @pytest.mark.django_db
@@ -197,8 +199,7 @@ def test_another_patients_treatment_cannot_be_edited(patient_client, patient):
 @pytest.mark.django_db
 def test_a_correction_is_stored_with_who_and_when_shown_and_audited(patient_client, patient):
     patient_client.post(URL, profile_post())
-    response = patient_client.post("/side-effect-check/treatment/context/",
-                                   {"on_sact": "derived", "immunosuppressed": "derived", "ici": "yes"})
+    response = patient_client.post(URL, profile_post(ici="yes"))
     assert response.status_code == 302
     correction = ContextCorrection.objects.get()
     assert (correction.flag, correction.value, correction.created_by) == ("ici", True, patient)
@@ -209,8 +210,7 @@ def test_a_correction_is_stored_with_who_and_when_shown_and_audited(patient_clie
     assert "You changed this to “yes”</strong> on" in page
     assert "Your treatments alone show “no”" in page
     # Back to what the treatments show: a new row, the old one kept.
-    patient_client.post("/side-effect-check/treatment/context/",
-                        {"on_sact": "derived", "immunosuppressed": "derived", "ici": "derived"})
+    patient_client.post(URL, profile_post())
     assert ContextCorrection.objects.count() == 2
     assert triage_context(patient) == NOTHING
 
@@ -219,14 +219,15 @@ def test_a_correction_is_stored_with_who_and_when_shown_and_audited(patient_clie
 def test_a_correction_can_turn_a_derived_flag_off(patient_client, patient):
     patient_client.post(URL, profile_post(cancer_type="aml"))
     assert triage_context(patient)["immunosuppressed"] is True
-    patient_client.post("/side-effect-check/treatment/context/",
-                        {"on_sact": "derived", "immunosuppressed": "no", "ici": "derived"})
+    patient_client.post(URL, profile_post(cancer_type="aml", immunosuppressed="no"))
     assert triage_context(patient) == NOTHING
 
 
 @pytest.mark.django_db
 def test_a_bad_correction_is_an_error_naming_the_flag(patient_client):
-    page = patient_client.post("/side-effect-check/treatment/context/", {"on_sact": "maybe"})
+    data = profile_post(on_sact="maybe")
+    del data["immunosuppressed"]
+    page = patient_client.post(URL, data)
     assert page.status_code == 400
     content = page.content.decode()
     assert "Choose an answer for “Cancer medicine in the last 8 weeks”" in content
@@ -238,7 +239,7 @@ def test_a_bad_correction_is_an_error_naming_the_flag(patient_client):
 @pytest.mark.django_db
 def test_signed_out_visitors_are_sent_to_sign_in():
     assert Client().get(URL).status_code == 302
-    assert Client().post("/side-effect-check/treatment/context/", {}).status_code == 302
+    assert Client().post(URL, {}).status_code == 302
 
 
 @pytest.mark.django_db

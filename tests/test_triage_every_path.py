@@ -185,14 +185,19 @@ def test_an_anonymous_person_gets_the_advice_on_every_form(case, path_name, clie
     assert not TriageEvent.objects.exists()
 
 
-@pytest.mark.parametrize("path_name", ["tool page", "generic form", "FHIR API"])
+@pytest.mark.parametrize("path_name", PATHS)
 @pytest.mark.parametrize("case", list(GATE_CASES))
-def test_back_pain_gate_answers_are_triaged_on_every_path(case, path_name, patient,
+def test_back_pain_gate_answers_are_triaged_on_every_path(case, path_name, patient, notifier,
                                                           django_capture_on_commit_callbacks):
     steps, disposition, heading = GATE_CASES[case]
     got, record, _ = walk(path_name, GATE_URL, steps, patient, django_capture_on_commit_callbacks)
     assert record.outcome == disposition
     assert bindings.result_of(record.resource)["disposition"] == disposition
+    # An emergency or urgent result reaches the patient's care team, once, on every path.
+    alerted = disposition in ("emergency", "urgent")
+    assert Alert.objects.filter(patient=patient).count() == (1 if alerted else 0)
+    assert len(notifier.calls) == (1 if alerted else 0)
+    assert bindings.result_of(record.resource)["careTeamAlerted"] is alerted
     if path_name == "FHIR API":
         assert bindings.result_of(got)["guidance"].endswith(reverse("backpain:gate_result", args=[record.fhir_id]))
     else:

@@ -2,6 +2,7 @@
 version the clinical owner signed off (careguide/triage/rules/signed-off.yaml); a changed rule
 under the same version stops the deployment at start-up, naming the file."""
 
+import re
 import shutil
 
 import pytest
@@ -44,7 +45,7 @@ def test_a_comment_may_change(tmp_path):
 
 
 def test_a_new_version_runs_only_once_it_is_signed_off(tmp_path):
-    changed = copy(tmp_path, BACK_PAIN, lambda t: t.replace('version: "2026.11.1"', 'version: "2026.12.9"', 1))
+    changed = copy(tmp_path, BACK_PAIN, lambda t: re.sub(r'(?m)^version: "[^"]+"', 'version: "2026.12.9"', t, count=1))
     (problem,) = signoff.problems([changed])
     assert "version 2026.12.9 is not signed off" in problem
     sign_offs = tmp_path / "signed-off.yaml"

@@ -17,17 +17,23 @@ from . import rules
 
 
 class TriageEvent(WriteOnce):
-    """One side-effect result of a patient, from the check or a diary entry."""
+    """One result of a patient: every side-effect result (the check, a diary entry), and each
+    back-pain program result that raises an alert (rules.BACK_PAIN_ALERTS)."""
 
     class Source(models.TextChoices):
         CHECK = "check", "Side-effect check"
         DIARY = "diary", "Symptom diary"
+        BACK_PAIN = rules.BACK_PAIN_SOURCE, "Back pain program"
 
     class Disposition(models.TextChoices):
         EMERGENCY = "emergency", "Emergency"
         RED = "red", "Red"
         AMBER = "amber", "Amber"
         GREEN = "green", "Green"
+        # Back pain (triage/rules/back_pain.yaml): the gate's results, and a high pain score.
+        URGENT = "urgent", "A doctor today"
+        SEE_DOCTOR_FIRST = "see_doctor_first", "See a doctor first"
+        HIGH_PAIN = "high_pain", "High pain"
 
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triage_events")
     at = models.DateTimeField(default=timezone.now)
@@ -56,6 +62,9 @@ class Alert(WriteOnce):
         EMERGENCY = rules.EMERGENCY, rules.KIND_LABELS[rules.EMERGENCY]
         RED = rules.RED, rules.KIND_LABELS[rules.RED]
         AMBER_NOT_BETTER = rules.AMBER_NOT_BETTER, rules.KIND_LABELS[rules.AMBER_NOT_BETTER]
+        SAME_DAY = rules.SAME_DAY, rules.KIND_LABELS[rules.SAME_DAY]
+        HIGH_PAIN = rules.HIGH_PAIN, rules.KIND_LABELS[rules.HIGH_PAIN]
+        DOCTOR_REVIEW = rules.DOCTOR_REVIEW, rules.KIND_LABELS[rules.DOCTOR_REVIEW]
 
     class Status(models.TextChoices):
         NEW = rules.NEW, rules.STATUS_LABELS[rules.NEW]
@@ -89,6 +98,11 @@ class Alert(WriteOnce):
     @property
     def is_open(self) -> bool:
         return self.status in rules.OPEN_STATUSES
+
+    @property
+    def reason(self) -> str:
+        """Why it was raised, in plain words (needs ``event``; the views select it with the alert)."""
+        return rules.reason(self.event.source, self.event.disposition, self.kind)
 
 
 class AlertStatus(WriteOnce):

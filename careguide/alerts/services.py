@@ -24,7 +24,7 @@ from .notify import get_notifier
 
 logger = logging.getLogger(__name__)
 
-SOURCES = {choice.value for choice in TriageEvent.Source}
+SOURCES = set(rules.SIDE_EFFECT_SOURCES)
 
 
 class AlertStateError(rules.TransitionError):
@@ -60,7 +60,9 @@ def record_result(patient, result, *, source, source_url="", actor=None, superse
     # Serialise results of the same patient, so two at once cannot both miss each other's amber.
     # get_user_model(), not type(patient): request.user is a lazy wrapper around the user.
     list(get_user_model().objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
-    previous = TriageEvent.objects.filter(patient=patient).order_by("-at", "-pk").first()
+    # "Not better" compares side-effect results only; a back-pain alert in between changes nothing.
+    previous = (TriageEvent.objects.filter(patient=patient, source__in=rules.SIDE_EFFECT_SOURCES)
+                .order_by("-at", "-pk").first())
     event = TriageEvent.objects.create(
         patient=patient,
         source=source,
@@ -78,6 +80,30 @@ def record_result(patient, result, *, source, source_url="", actor=None, superse
     if kind is not None:
         _raise_alert(patient, event, kind, previous if kind == rules.AMBER_NOT_BETTER else None, actor)
     return event
+
+
+@transaction.atomic
+def record_back_pain(patient, outcome: str, result, *, findings=(), source_url="", actor=None) -> Alert | None:
+    """Raise the care team's alert for a back-pain program result that calls for one
+    (``rules.BACK_PAIN_ALERTS``: a red flag from the gate, or a high pain score at a check-in).
+
+    Only for a patient with a care team; for anyone else, or an outcome that raises nothing,
+    nothing is stored and None is returned. ``result`` is the rules' ``Result`` (its reasons and
+    sentences go with the alert); ``findings`` are {"symptom", "level", "rule", "why"} rows.
+    Call it inside the transaction of the program's own write; the team is told after commit.
+    """
+    kind = rules.back_pain_alert_kind(outcome)
+    if kind is None or patient is None or not scoping.teams_for_patient(patient).exists():
+        return None
+    if source_url and not source_url.startswith("/"):
+        raise ValueError("source_url must be a path on this site")
+    event = TriageEvent.objects.create(
+        patient=patient, source=rules.BACK_PAIN_SOURCE, source_url=source_url[:300], disposition=outcome,
+        reasons=list(result.reasons), explanations=list(result.explanations), findings=list(findings),
+        rule_set_version=result.rule_set_version,
+    )
+    audit.record(actor, audit.CREATE, event, patient=patient, detail=f"triage event from {rules.BACK_PAIN_SOURCE}")
+    return _raise_alert(patient, event, kind, None, actor)
 
 
 def _raise_alert(patient, event, kind, previous, actor) -> Alert:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
+from careguide.backpain import presenters as back_pain
 from careguide.careteam import scoping
 from careguide.core.http import private as _private
 from careguide.procedures import services as procedures
@@ -99,9 +100,12 @@ def queue(request):
     alerts = alerts[:QUEUE_LIMIT]
     patients = {alert.patient_id: alert.patient for alert in alerts}
     _audit_reads(request.user, patients.values(), "alerts.alert", f"alert queue ({show})")
+    requests = back_pain.open_requests(request.user) if show == "open" else []
+    _audit_reads(request.user, {r.patient_id: r.patient for r in requests}.values(),
+                 "backpain.clearancerequest", "care team queue: back-pain clearance requests")
     return _private(render(request, "alerts/queue.html", {
         "alerts": alerts, "show": show, "show_label": FILTERS[show], "filters": FILTERS,
-        "truncated": truncated, "limit": QUEUE_LIMIT,
+        "truncated": truncated, "limit": QUEUE_LIMIT, "clearance_requests": requests,
     }))
 
 
@@ -109,12 +113,15 @@ def _alert_or_404(request, pk):
     return get_object_or_404(_alerts_for(request.user).select_related("previous_event"), pk=pk)
 
 
+LEVEL_LABELS = dict(TriageEvent.Disposition.choices)
+
+
 def finding_rows(event) -> list[dict]:
-    """The event's findings for a table: symptom ids ("chest_pain") as words, levels capitalised."""
+    """The event's findings for a table: symptom ids ("chest_pain") as words, levels as words."""
     return [
         {
             "label": str(f.get("symptom", "")).replace("_", " ").capitalize(),
-            "level_label": str(f.get("level", "")).capitalize(),
+            "level_label": LEVEL_LABELS.get(f.get("level"), str(f.get("level", "")).capitalize()),
             "why": f.get("why", ""),
         }
         for f in event.findings or []
@@ -197,4 +204,5 @@ def patient(request, patient_id):
     return _private(render(request, "alerts/patient.html", {
         "person": person, "patient_label": display_name(person), "events": events, "alerts": alerts,
         "checklists": procedures.progress_for_team(person),
+        "back_pain": back_pain.for_patient(person, request.user),
     }))

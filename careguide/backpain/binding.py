@@ -54,9 +54,18 @@ class GateBinding:
         )
 
     def store(self, response, triage: Triage, *, user, request=None, previous: Stored | None = None) -> Stored:
-        # The disposition is the response's outcome; the program's own steps (a check-in that
+        # The disposition is the response's outcome. A signed-in patient's emergency or urgent
+        # result reaches their care team on every path; the program's own steps (a check-in that
         # stops the program) belong to the program's pages.
-        return Stored(result_path=result_path(response))
+        alerted = False
+        if getattr(user, "is_authenticated", False) and previous is None:
+            from django.contrib.auth import get_user_model
+
+            from . import services
+
+            patient = get_user_model().objects.get(pk=user.pk)
+            alerted = services.report_gate_result(patient, response, at_check_in=False, by=patient) is not None
+        return Stored(result_path=result_path(response), alert_raised=alerted)
 
     def stored_for(self, response, *, request=None) -> Stored | None:
         return Stored(result_path=result_path(response)) if response.outcome else None

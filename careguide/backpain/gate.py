@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from careguide.audit import service as audit
-from careguide.triage.engine import evaluate_back_pain
+from careguide.triage.engine import back_pain_rules, evaluate_back_pain
 
 GATE_URL = "http://careguide.invalid/fhir/Questionnaire/back-pain-gate"
 CHECK_IN_SESSION_KEY = "backpain_checkin_gate"
@@ -86,12 +86,33 @@ def flags(fields: Mapping[str, bool]) -> list[str]:
     return sorted(name for name in FIELDS if fields.get(name))
 
 
-def covering_clearance(user, fields: Mapping[str, bool]):
-    """The person's latest clearance that covers every flag they have now, if any."""
+def findings(fields: Mapping[str, bool]) -> list[dict]:
+    """Each flag that was answered yes, in the rules' words, with the result it gives on its own:
+    what the care team reads on an alert."""
+    rules = back_pain_rules()
+    return [{"symptom": name, "level": evaluate_back_pain({name: True}).disposition, "rule": "",
+             "why": rules.label(name)} for name in flags(fields)]
+
+
+def has_care_team(user) -> bool:
+    from careguide.careteam import scoping
+
+    return bool(getattr(user, "is_authenticated", False)) and scoping.teams_for_patient(user).exists()
+
+
+def clearances_that_count(user):
+    """A patient with a care team is cleared by that team only; self-reported clearances count
+    only for people without one (ADR 0025)."""
     from .models import Clearance
 
+    found = Clearance.objects.for_user(user)
+    return found.filter(source=Clearance.Source.CARE_TEAM) if has_care_team(user) else found
+
+
+def covering_clearance(user, fields: Mapping[str, bool]):
+    """The person's latest clearance that counts and covers every flag they have now, if any."""
     current = set(flags(fields))
-    for clearance in Clearance.objects.for_user(user):
+    for clearance in clearances_that_count(user).select_related("cleared_by"):
         if clearance.covers(current):
             return clearance
     return None
@@ -135,21 +156,35 @@ def fresh_check_in_gate(request):
     return response
 
 
-@transaction.atomic
-def record_clearance(user, response):
-    """Record "my doctor has cleared me" for a see-doctor-first response of this user."""
-    from .models import Clearance
+class ClearanceRefused(ValueError):
+    """A clearance that cannot be recorded, in words for the page."""
 
+
+def see_doctor_first_flags(response) -> tuple[dict, object]:
+    """The response's fields and rules result, if it is a see-your-doctor-first result."""
     fields = fields_from_response(response.resource)
     result = evaluate(fields)
     if result.disposition != "see_doctor_first":
-        raise ValueError("A doctor's clearance applies only to a see-your-doctor-first result.")
+        raise ClearanceRefused("A clearance applies only to a see-your-doctor-first result.")
+    return fields, result
+
+
+@transaction.atomic
+def record_clearance(user, response):
+    """Record "my doctor has cleared me", the person's own word, for a see-doctor-first response
+    of this user. Only for someone without a care team: a patient with one asks the team."""
+    from .models import Clearance
+
+    if has_care_team(user):
+        raise ClearanceRefused("Your care team records your clearance. Ask them to clear you.")
+    fields, result = see_doctor_first_flags(response)
     clearance = Clearance.objects.create(
         user=user,
         gate_response=response,
         flags=flags(fields),
         questionnaire_version=response.questionnaire_version,
         rule_set_version=result.rule_set_version,
+        source=Clearance.Source.SELF_REPORTED,
     )
     audit.record(user, audit.CREATE, clearance, patient=user)
     return clearance

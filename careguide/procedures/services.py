@@ -40,31 +40,53 @@ def progress_for_team(patient) -> list[dict]:
     return rows
 
 
-def save_progress(patient, checklist: Checklist, *, ticked: list[str], procedure_date: dt.date | None,
-                  remind: bool) -> SavedChecklist:
-    """Store the patient's ticks, date and reminder choice (the form has checked them).
-
-    Only ids on the current checklist are kept, in the checklist's order.
-    """
+def _ordered(checklist: Checklist, ticked) -> list[str]:
+    """Only ids on the current checklist, in the checklist's order."""
     known = set(ticked)
-    ticked = [item_id for item_id in checklist.tick_ids() if item_id in known]
-    fields = {"version": checklist.version, "ticked": ticked, "procedure_date": procedure_date,
-              "remind": bool(remind and procedure_date)}
+    return [item_id for item_id in checklist.tick_ids() if item_id in known]
+
+
+def _store(patient, checklist: Checklist, change, detail: str) -> SavedChecklist:
+    """Create or update the patient's row with ``change(saved_or_None) -> fields``, under a row
+    lock, with its audit row, in one transaction."""
     for attempt in range(2):
         try:
             with transaction.atomic():
                 saved = SavedChecklist.objects.select_for_update().filter(patient=patient, slug=checklist.slug).first()
+                fields = {"version": checklist.version, **change(saved)}
                 if saved is None:
                     saved = SavedChecklist.objects.create(patient=patient, slug=checklist.slug, **fields)
-                    audit.record(patient, audit.CREATE, saved, patient=patient, detail="checklist progress saved")
+                    audit.record(patient, audit.CREATE, saved, patient=patient, detail=detail)
                     return saved
                 for name, value in fields.items():
                     setattr(saved, name, value)
                 saved.save()
-                audit.record(patient, audit.UPDATE, saved, patient=patient, detail="checklist progress saved")
+                audit.record(patient, audit.UPDATE, saved, patient=patient, detail=detail)
                 return saved
         except IntegrityError:
             # Two first saves at once (two tabs): the other one created the row; update it instead.
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def save_progress(patient, checklist: Checklist, *, ticked: list[str], procedure_date: dt.date | None,
+                  remind: bool) -> SavedChecklist:
+    """Store the patient's ticks, date and reminder choice (the form has checked them)."""
+    fields = {"ticked": _ordered(checklist, ticked), "procedure_date": procedure_date,
+              "remind": bool(remind and procedure_date)}
+    return _store(patient, checklist, lambda saved: fields, "checklist progress saved")
+
+
+def set_tick(patient, checklist: Checklist, item_id: str, ticked: bool) -> SavedChecklist:
+    """Tick or untick one item as the patient does it (the page's script), keeping the other
+    ticks, the date and the reminder choice as they are."""
+    if item_id not in checklist.tick_ids():
+        raise ValueError(f"{item_id!r} is not on this checklist")
+
+    def change(saved):
+        current = set(saved.ticked) if saved else set()
+        current = current | {item_id} if ticked else current - {item_id}
+        return {"ticked": _ordered(checklist, current)}
+
+    return _store(patient, checklist, change, "checklist tick saved")

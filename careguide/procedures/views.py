@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careguide.accounts.roles import is_patient
 from careguide.core.context_processors import organization
 from careguide.core.http import private as _private
 
 from . import checklists, pdf, services
-from .forms import ProgressForm
+from .forms import UNKNOWN_ITEM, ProgressForm
 from .models import SavedChecklist
 
 
@@ -110,6 +110,34 @@ def detail(request, slug):
     }
     status = 400 if context["errors"] else 200
     return _respond(request, render(request, "procedures/detail.html", context, status=status))
+
+
+TICK_STATES = {"true": True, "false": False}
+
+
+@require_POST
+def tick(request, slug):
+    """One tick or untick, saved as the patient makes it (procedures/checklist.js). Answers JSON:
+    the new "N of M" on success, or ``errors`` naming the field. The page's own button still
+    saves everything without JavaScript."""
+    checklist = _checklist(slug)
+    if not is_patient(request.user):
+        return _private(JsonResponse({"errors": {"(user)": "Sign in with a patient account to save your ticks."}},
+                                     status=403))
+    item, state = request.POST.get("item", ""), request.POST.get("ticked", "")
+    errors = {}
+    if item not in checklist.tick_ids():
+        errors["item"] = UNKNOWN_ITEM
+    if state not in TICK_STATES:
+        errors["ticked"] = "ticked must be true or false"
+    if errors:
+        return _private(JsonResponse({"errors": errors}, status=400))
+    saved = services.set_tick(request.user, checklist, item, TICK_STATES[state])
+    done, total = checklist.done(saved.ticked), len(checklist.tick_ids())
+    return _private(JsonResponse({
+        "item": item, "ticked": TICK_STATES[state], "done": done, "total": total,
+        "message": f"Saved. You have done {done} of {total} things on this list.",
+    }))
 
 
 @require_GET

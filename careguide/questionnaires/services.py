@@ -475,7 +475,7 @@ def _triage_claimed(record: QuestionnaireResponse, user):
     """Answers given anonymously to a bound questionnaire now belong to a patient: store the
     tool's records and alert the care team as if they had been signed in."""
     binding = bindings.for_url(record.questionnaire_url)
-    if binding is None or record.status == "entered-in-error" or binding.stored_for(record) is not None:
+    if binding is None or record.status == "entered-in-error":
         return
     try:
         triage = binding.evaluate(record.resource, user=user, definition=parsed(record.questionnaire))

@@ -56,8 +56,10 @@ def profile_for(user) -> TreatmentProfile | None:
 
 
 @transaction.atomic
-def save_profile(user, form, formsets) -> TreatmentProfile:
-    """Store the profile form and the treatment formsets (already valid) for ``user``."""
+def save_profile(user, form, formsets, corrections: dict[str, bool | None] | None = None) -> TreatmentProfile:
+    """Store the profile form, the treatment formsets (already valid) and the patient's changed
+    answers about the check's context (``corrections``, as for ``correct_context``) for ``user``:
+    everything the page shows lands together, or nothing does."""
     profile, created = TreatmentProfile.objects.select_for_update().get_or_create(patient=user)
     profile.cancer_type = form.cleaned_data["cancer_type"]
     profile.long_term_steroids = form.cleaned_data["long_term_steroids"]
@@ -75,6 +77,8 @@ def save_profile(user, form, formsets) -> TreatmentProfile:
             treatment.kind = formset.kind
             treatment.save()
     audit.record(user, audit.CREATE if created else audit.UPDATE, profile, patient=user)
+    if corrections:
+        correct_context(user, corrections)
     return profile
 
 

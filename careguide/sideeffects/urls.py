@@ -10,5 +10,4 @@ urlpatterns = [
     path("results/", check.history, name="history"),
     path("results/<int:pk>/", check.result, name="result"),
     path("treatment/", profile.treatment, name="treatment"),
-    path("treatment/context/", profile.correct, name="correct"),
 ]

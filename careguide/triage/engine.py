@@ -158,8 +158,38 @@ class Clearance(_Strict):
     source: Id
 
 
+class PainHigh(_Strict):
+    """A 0-10 pain score at or above ``at_least`` is high."""
+
+    id: Id
+    at_least: int = Field(ge=1, le=10)
+    why: Text
+    source: Id
+
+
+class PainWorse(_Strict):
+    """A pain score at least ``rise_of`` points above the previous one is worse."""
+
+    id: Id
+    rise_of: int = Field(ge=1, le=10)
+    why: Text
+    source: Id
+
+
+class CheckInPain(_Strict):
+    """How a weekly check-in's 0-10 pain score is read (see ``assess_pain``)."""
+
+    high: PainHigh
+    worse: PainWorse
+
+
+# What a check-in's pain score means, most urgent first.
+PAIN_LEVELS = ("high", "worse", "steady")
+
+
 class BooleanRuleSet(_Strict):
-    """A yes/no gate: fields, dispositions (most urgent first, the last is the default), rules."""
+    """A yes/no gate: fields, dispositions (most urgent first, the last is the default), rules;
+    optionally ``check_in_pain``, how a program's weekly pain score is read."""
 
     id: Id
     tool: Id
@@ -171,6 +201,7 @@ class BooleanRuleSet(_Strict):
     dispositions: tuple[Labelled, ...] = Field(min_length=2)
     rules: tuple[Rule, ...] = Field(min_length=1)
     clearance: Clearance | None = None
+    check_in_pain: CheckInPain | None = None
 
     @cached_property
     def field_ids(self) -> tuple[str, ...]:
@@ -195,7 +226,8 @@ class BooleanRuleSet(_Strict):
         raise KeyError(field_or_disposition)
 
     def why(self, rule_id: str) -> str:
-        for rule in (*self.rules, self.clearance):
+        pain = (self.check_in_pain.high, self.check_in_pain.worse) if self.check_in_pain else ()
+        for rule in (*self.rules, self.clearance, *pain):
             if rule is not None and rule.id == rule_id:
                 return rule.why
         raise KeyError(rule_id)
@@ -251,6 +283,12 @@ def _cross_check(rules: BooleanRuleSet) -> list[tuple[str, str]]:
         if c.source not in sources:
             problems.append(("clearance.source", f"unknown source '{c.source}'"))
         used.add(c.field)
+
+    if rules.check_in_pain:
+        for key in ("high", "worse"):
+            part = getattr(rules.check_in_pain, key)
+            if part.source not in sources:
+                problems.append((f"check_in_pain.{key}.source", f"unknown source '{part.source}'"))
 
     for i, name in enumerate(rules.field_ids):
         if name not in used:
@@ -337,6 +375,33 @@ def evaluate_rules(rules: BooleanRuleSet, answers: Mapping[str, bool]) -> Result
     )
 
 
+def assess_pain(rules: BooleanRuleSet, pain: int, previous: int | None = None) -> Result:
+    """What a weekly check-in's pain score (0-10) means, next to the previous one, if any.
+
+    ``high`` when the score is at least ``check_in_pain.high.at_least``; otherwise ``worse`` when
+    it rose by at least ``check_in_pain.worse.rise_of`` since the previous check-in; otherwise
+    ``steady``. A higher score never gives a less urgent level (tested for every pair of scores).
+    """
+    if rules.check_in_pain is None:
+        raise ValueError(f"rule set {rules.id} has no check_in_pain")
+    problems = [(name, f"must be a whole number from 0 to 10, got {show(value)}")
+                for name, value in (("pain", pain), ("previous", previous))
+                if not (value is None and name == "previous")
+                and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10)]
+    if problems:
+        raise InputError(problems)
+    high, worse = rules.check_in_pain.high, rules.check_in_pain.worse
+    applied = []
+    if pain >= high.at_least:
+        level, applied = "high", [high]
+    elif previous is not None and pain - previous >= worse.rise_of:
+        level, applied = "worse", [worse]
+    else:
+        level = "steady"
+    return Result(disposition=level, reasons=[r.id for r in applied], rule_set_version=rules.version,
+                  explanations=[r.why for r in applied])
+
+
 class BooleanTool:
     """A ``Tool`` whose rules are a yes/no rule file, read and validated on first use."""
 
@@ -374,6 +439,11 @@ BACK_PAIN = BooleanTool("back-pain", RULES_DIR / "back_pain.yaml")
 def back_pain_rules() -> BooleanRuleSet:
     """The gate's rule set, loaded and validated once: version, sources, field labels, `why` texts."""
     return BACK_PAIN.rules
+
+
+def assess_back_pain_check_in(pain: int, previous: int | None = None) -> Result:
+    """What a back-pain program check-in's pain score means (rules/back_pain.yaml, check_in_pain)."""
+    return assess_pain(BACK_PAIN.rules, pain, previous)
 
 
 def evaluate_back_pain(answers: Mapping[str, bool]) -> Result:

@@ -1,2 +1,2 @@
-from .gate import Clearance  # noqa: F401
+from .gate import Clearance, ClearanceRequest  # noqa: F401
 from .program import CheckIn, Enrollment, EnrollmentEvent  # noqa: F401

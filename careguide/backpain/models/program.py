@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from careguide.backpain import schedule as calendar
+
 WEEKS = 6
 SCORE_RANGE = range(0, 11)
 
@@ -83,6 +85,13 @@ class Enrollment(models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN
+
+    def schedule(self, today=None) -> calendar.Schedule:
+        """When this week's check-in opens (schedule.py), from the status rows."""
+        today = today or timezone.localdate()
+        events = [(calendar.STARTED, timezone.localdate(self.started_at))]
+        events += [(e.kind, timezone.localdate(e.at)) for e in self.events.order_by("at", "pk")]
+        return calendar.schedule(events, today)
 
     @property
     def unlocked_weeks(self) -> range:

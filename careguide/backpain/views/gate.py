@@ -1,14 +1,18 @@
-"""The red-flag gate: the questions (a paged FHIR questionnaire), the result pages and the
-"my doctor has cleared me" statement.
+"""The red-flag gate: the questions (a paged FHIR questionnaire), the result pages, and
+clearance after a see-your-doctor-first result: "Ask my care team to clear me" for a patient
+with a care team, or "my doctor has cleared me" (self-reported) for someone without one.
 
 Anyone may answer the questions; answers are stored as a QuestionnaireResponse with the
 disposition, linked to the account when signed in (or claimed at sign-in). At a program
-check-in the same questions come first, and a new red flag stops the program.
+check-in the same questions come first, and a new red flag stops the program. For a patient
+with a care team, a red flag also raises the team's alert (services.report_gate_result).
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +24,7 @@ from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.views import DRAFTS_SESSION_KEY, QuestionnaireFillView
 from careguide.triage.engine import back_pain_rules
 
+from .. import clearance as team_clearance
 from .. import gate, services
 from ..models import Enrollment
 
@@ -71,11 +76,16 @@ class GateView(QuestionnaireFillView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(purpose=self.purpose, **kwargs)
 
+    def store(self, form, response):
+        # The answers, a stopped program and the care team's alert: together or not at all.
+        with transaction.atomic():
+            return super().store(form, response)
+
     def response_saved(self, response_model):
         self.passed = False
         enrollment = _open_enrollment(self.request.user) if self.purpose == CHECK_IN else None
         if enrollment is None:
-            return
+            return  # an emergency or urgent result was reported when it was stored (GateBinding)
         if gate.passing_response(self.request.user, response_model.fhir_id) is not None:
             self.request.session[gate.CHECK_IN_SESSION_KEY] = str(response_model.fhir_id)
             self.passed = True
@@ -114,7 +124,9 @@ def _render_result(request, response, *, clearance_error="", status=200):
     fields = gate.fields_from_response(response.resource)
     raw = gate.evaluate(fields)  # without any clearance: the reasons behind the answers
     disposition = response.outcome or raw.disposition
-    clearance = gate.covering_clearance(request.user, fields) if request.user.is_authenticated else None
+    signed_in = request.user.is_authenticated
+    clearance = gate.covering_clearance(request.user, fields) if signed_in else None
+    own = signed_in and response.subject_id == request.user.pk
     context = {
         "response": response,
         "result": raw,
@@ -124,6 +136,9 @@ def _render_result(request, response, *, clearance_error="", status=200):
         "flag_labels": _answer_labels(response.resource),
         "clearance": clearance if disposition == "see_doctor_first" else None,
         "cleared": disposition == "proceed" and bool(raw.reasons),
+        "cleared_by": clearance if disposition == "proceed" else None,
+        "has_team": own and gate.has_care_team(request.user),
+        "clearance_request": team_clearance.latest_request(request.user, response) if own else None,
         "clearance_error": clearance_error,
         "purpose": "start",
         "stopped_enrollment": request.user.is_authenticated
@@ -137,12 +152,21 @@ def result(request, response_id):
     return _render_result(request, _visible_response(request, response_id))
 
 
-@require_POST
-@login_required
-def cleared(request, response_id):
+def _own_see_doctor_first(request, response_id):
     response = _visible_response(request, response_id)
     if response.subject_id != request.user.pk or response.outcome != "see_doctor_first":
         raise Http404("No such result")
+    return response
+
+
+@require_POST
+@login_required
+def cleared(request, response_id):
+    """"My doctor has cleared me", self-reported: only for someone without a care team."""
+    response = _own_see_doctor_first(request, response_id)
+    if gate.has_care_team(request.user):
+        return _render_result(request, response, status=403, clearance_error=(
+            "Your care team records your clearance. Use “Ask my care team to clear me”."))
     if request.POST.get("attest") != "yes":
         return _render_result(
             request,
@@ -151,4 +175,17 @@ def cleared(request, response_id):
             status=400,
         )
     gate.record_clearance(request.user, response)
+    return redirect("backpain:gate_result", response_id=response.fhir_id)
+
+
+@require_POST
+@login_required
+def ask_team(request, response_id):
+    """"Ask my care team to clear me": the team sees the request on its queue."""
+    response = _own_see_doctor_first(request, response_id)
+    try:
+        team_clearance.ask_care_team(request.user, response)
+    except gate.ClearanceRefused as exc:
+        return _render_result(request, response, clearance_error=str(exc), status=403)
+    messages.success(request, "We sent your request to your care team. Their answer will show on this page.")
     return redirect("backpain:gate_result", response_id=response.fhir_id)

@@ -37,6 +37,18 @@ def _latest(user):
     return Enrollment.objects.for_user(user).latest_first().first()
 
 
+def _calendar(enrollment) -> dict | None:
+    """When the current week's check-in opens (schedule.py), for the pages; None when no program
+    is running. The next week opens with that check-in."""
+    if enrollment is None or not enrollment.is_open:
+        return None
+    today = timezone.localdate()
+    plan = enrollment.schedule(today)
+    week = enrollment.current_week
+    return {"week": week, "opens": plan.check_in_opens, "open": plan.check_in_open(today), "paused": plan.paused,
+            "next_week": week + 1 if week < WEEKS else None}
+
+
 def _posted_enrollment(request):
     """The open enrollment a form names: the user's own, or 404 (never another person's)."""
     enrollment = get_object_or_404(
@@ -55,7 +67,7 @@ def entry(request):
     return render(
         request,
         "backpain/entry.html",
-        {"program": program_content(), "enrollment": enrollment},
+        {"program": program_content(), "enrollment": enrollment, "calendar": _calendar(enrollment)},
     )
 
 
@@ -102,6 +114,7 @@ def week(request, week):
             "enrollment": enrollment,
             "week": content.week(week),
             "check_in_due": enrollment.is_active and week == enrollment.current_week,
+            "calendar": _calendar(enrollment),
             "private": True,
         },
     )
@@ -148,32 +161,39 @@ def check_in(request):
     if enrollment is None:
         messages.info(request, "You do not have a program running. Start one with the safety check.")
         return redirect("backpain:entry")
+    if request.method == "POST" and str(enrollment.pk) != request.POST.get("enrollment", "").strip():
+        # Only the person's own running program can be checked in.
+        raise Http404("No such program.")
     if enrollment.is_paused:
         return render(request, "backpain/check_in_paused.html", {"enrollment": enrollment, "private": True})
+    calendar = _calendar(enrollment)
+    if not calendar["open"]:
+        # Weeks open by the calendar: this week's check-in is not open yet.
+        return render(request, "backpain/check_in_not_yet.html",
+                      {"enrollment": enrollment, "calendar": calendar, "private": True},
+                      status=409 if request.method == "POST" else 200)
     # The gate is asked again before every check-in (a new warning sign stops the program).
     gate_response = backpain_gate.fresh_check_in_gate(request)
     if gate_response is None:
         return redirect(reverse("backpain:gate") + "?for=check-in")
     form = CheckInForm(request.POST or None)
-    if request.method == "POST":
-        if str(enrollment.pk) != request.POST.get("enrollment", "").strip():
-            # Only the person's own running program can be checked in.
-            raise Http404("No such program.")
-        if form.is_valid():
-            previous = CheckIn.objects.for_user(request.user).filter(enrollment=enrollment).order_by("-week").first()
+    if request.method == "POST" and form.is_valid():
+        try:
             check = services.record_check_in(
                 enrollment, form.cleaned_data["pain"], form.cleaned_data["limits"], gate_response, request.user
             )
-            request.session.pop(backpain_gate.CHECK_IN_SESSION_KEY, None)
-            enrollment.refresh_from_db()
-            if enrollment.status == Enrollment.Status.COMPLETED:
-                messages.success(request, "Thank you. That was your last check-in: you have finished the program.")
-                _warn_if_worse(request, check, previous)
-                return redirect("backpain:progress")
-            messages.success(request, f"Thank you. Your week {check.week} check-in is saved. Week "
-                                      f"{enrollment.current_week} is now open.")
-            _warn_if_worse(request, check, previous)
-            return redirect("backpain:week", week=enrollment.current_week)
+        except services.CheckInNotOpen:  # the calendar moved under an open page (another tab)
+            return redirect("backpain:check_in")
+        request.session.pop(backpain_gate.CHECK_IN_SESSION_KEY, None)
+        enrollment.refresh_from_db()
+        if enrollment.status == Enrollment.Status.COMPLETED:
+            messages.success(request, "Thank you. That was your last check-in: you have finished the program.")
+            _warn_about_pain(request, check)
+            return redirect("backpain:progress")
+        messages.success(request, f"Thank you. Your week {check.week} check-in is saved. Week "
+                                  f"{enrollment.current_week} is now open.")
+        _warn_about_pain(request, check)
+        return redirect("backpain:week", week=enrollment.current_week)
     return render(
         request,
         "backpain/check_in.html",
@@ -195,9 +215,16 @@ def _scale_rows(form):
     return rows
 
 
-def _warn_if_worse(request, check, previous):
-    """Pain that is severe or keeps rising deserves a doctor's look, even without a red flag."""
-    if check.pain >= 8 or (previous is not None and check.pain >= previous.pain + 2):
+def _warn_about_pain(request, check):
+    """Pain the rules mark as high or worse deserves a doctor's look, even without a red flag
+    (triage/rules/back_pain.yaml, check_in_pain; the care team's alert is raised by the service)."""
+    level = services.pain_result(check).disposition
+    if level == "high":
+        told = " We have told your care team, and they may call you." if backpain_gate.has_care_team(
+            request.user) else ""
+        messages.warning(request, f"Your back pain was {check.pain} out of 10 this week. That is severe pain. "
+                                  f"Call your doctor or care team today.{told}")
+    elif level == "worse":
         messages.warning(
             request,
             "Your back pain is worse than before. If it keeps getting worse, talk to your doctor. If you "
