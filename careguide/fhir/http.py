@@ -7,9 +7,13 @@ import json
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
+
+from careguide.core import untrusted
 
 from .outcome import operation_outcome, single
 from .validation import FhirIssue, FhirValidationError, validate
@@ -56,16 +60,25 @@ def fhir_response(resource: dict, status: int = 200, headers: dict | None = None
 
 
 def read_body(request) -> dict:
-    """The request body as a JSON object; 415 for other content types, 400 if malformed."""
+    """The request body as a JSON object, or an OperationOutcome saying why not: 415 for other
+    content types or charsets, 413 over DATA_UPLOAD_MAX_MEMORY_SIZE, 400 for malformed or too
+    deeply nested JSON and for text no database can store (NUL, lone surrogates)."""
     content_type = request.content_type or ""
     if content_type not in ACCEPTED_BODY_TYPES:
         sent = content_type or "nothing"
         message = f"Send the resource as {FHIR_JSON} (or application/json), not {sent}."
         raise FhirError.simple(415, "not-supported", message)
+    if (problem := untrusted.charset_problem(request.content_params)) is not None:
+        raise FhirError.simple(415, "not-supported", f"Content-Type: {problem}.")
     try:
-        body = json.loads(request.body.decode(request.encoding or "utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise FhirError.simple(400, "structure", f"The body is not valid JSON: {exc}") from exc
+        raw = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise FhirError.simple(413, "too-costly", f"The body is larger than {limit:,} bytes.") from None
+    try:
+        body = untrusted.loads(raw)
+    except untrusted.JsonRefused as exc:
+        raise FhirError.simple(400, "structure", f"The body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise FhirError.simple(400, "structure", "The body must be a JSON object (a FHIR resource).")
     return body

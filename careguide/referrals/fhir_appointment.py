@@ -110,7 +110,8 @@ def appointment_type(request):
             raise FhirError.simple(400, "value", f"status: use one of {', '.join(Appointment.Status.values)}.",
                                    "status")
         found = found.filter(status=value)
-    found = fhir_search.by_user_identifier(found, request.GET.get("patient:identifier"), "patient_id")
+    found = fhir_search.by_user_identifier(found, request.GET.get("patient:identifier"), "patient_id",
+                                         "patient:identifier")
     total = found.count()
     appointments = list(found[:MAX_RESULTS])
     known = booking.locations()
