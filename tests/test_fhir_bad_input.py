@@ -105,7 +105,7 @@ def test_text_no_database_can_store_is_a_400_naming_the_element(patient_client, 
     resource = phq9_response()
     resource["item"][1]["answer"] = [{"valueString": text}]
     issue = outcome(post_raw(patient_client, reverse(QR), json.dumps(resource).encode()), 400)[0]
-    assert issue["diagnostics"] == f"The body is not valid JSON: item[1].answer[0].valueString: {message}"
+    assert issue["diagnostics"] == f"The body was refused: item[1].answer[0].valueString: {message}."
     assert not QuestionnaireResponse.objects.exists()
 
 

@@ -78,7 +78,8 @@ def read_body(request) -> dict:
     try:
         body = untrusted.loads(raw)
     except untrusted.JsonRefused as exc:
-        raise FhirError.simple(400, "structure", f"The body is not valid JSON: {exc}") from None
+        sentence = f"The body is {exc.message}" if exc.path == "(body)" else f"The body was refused: {exc}"
+        raise FhirError.simple(400, "structure", sentence + ".") from None
     if not isinstance(body, dict):
         raise FhirError.simple(400, "structure", "The body must be a JSON object (a FHIR resource).")
     return body

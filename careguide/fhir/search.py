@@ -9,14 +9,13 @@ from collections.abc import Callable, Iterable
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from careguide.core import untrusted
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM
 
 from .http import FhirError, absolute, fhir_response
 
-# Ids are ASCII digits (\d would also take "²" and other scripts' digits); the largest id any
-# of our tables can hold is a signed 64-bit integer, and SQLite refuses larger numbers outright.
+# Ids are ASCII digits (\d and str.isdigit would also take "²" and other scripts' digits).
 ID_DIGITS = re.compile(r"[0-9]+")
-MAX_ID = 2**63 - 1
 
 
 def by_id(found: QuerySet, value: str | None, field: str = "fhir_id") -> QuerySet:
@@ -39,8 +38,7 @@ def user_id(value: str, name: str) -> int | None:
     if not ID_DIGITS.fullmatch(digits):
         raise FhirError.simple(400, "value", f"{name}: give a person's id as digits 0-9, e.g. "
                                f"{USER_IDENTIFIER_SYSTEM}|42.", name)
-    number = int(digits) if len(digits) <= len(str(MAX_ID)) else None
-    return number if number is not None and number <= MAX_ID else None
+    return untrusted.record_id(digits)  # None when too large for any of our tables
 
 
 def by_user_identifier(found: QuerySet, value: str | None, field: str,

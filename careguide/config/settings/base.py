@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "careguide.core.pagecache.PageCacheMiddleware",
     "careguide.core.middleware.SecurityHeadersMiddleware",
+    # Before anything reads a form: refuses form posts in another charset than UTF-8 and NUL
+    # characters in any field, with a 400 page that says which (ADR 0023).
+    "careguide.core.guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
