@@ -178,3 +178,11 @@ def test_unknown_fhir_addresses_are_404_outcomes(client, db, path, method):
     response = getattr(client, method)("/fhir/" + path)
     issue = outcome(response, 404)[0]
     assert issue["code"] in ("not-found", "not-supported")
+
+
+@pytest.mark.parametrize("url_name, param", [(name, p) for name, p in SEARCHES] + [("fhir:questionnaire_type", "url")])
+def test_a_null_character_in_a_search_parameter_is_a_400_naming_it(patient_client, url_name, param):
+    """PostgreSQL refuses NUL in text; every database answers the same."""
+    issue = outcome(patient_client.get(reverse(url_name), {param: "a\x00b"}), 400)[0]
+    assert issue["expression"] == [param]
+    assert issue["diagnostics"] == f"{param}: contains a null character (code 0), which is not allowed in text."

@@ -123,3 +123,11 @@ def test_a_slot_that_is_not_an_id_asks_to_choose_from_the_list(world, client, va
     assert response.status_code == 200
     assert "Choose a time from the list." in page_text(response)
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_null_character_in_the_search_api_is_a_json_400_naming_q():
+    response = Client().get(reverse("search:api"), {"q": "fever\x00"})
+    assert response.status_code == 400
+    assert errors(response) == [{"field": "q", "message": "contains a null character (code 0), which is not "
+                                                          "allowed in text"}]

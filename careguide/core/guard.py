@@ -7,8 +7,8 @@ are answered with a 400 page naming the problem, before any view sees them (ADR 
 - A NUL character (code 0) in a query parameter or a form field: PostgreSQL refuses it in text
   and SQLite keeps it, so it is refused here on every database, naming the field.
 
-/fhir/ and /api/ read JSON themselves and answer in their own formats (OperationOutcome,
-{"errors": [...]}); they are left to do so.
+/fhir/ and /api/ read JSON bodies themselves and answer in their own formats; /api/ gets the
+NUL check of its query string here, as a JSON error, and /fhir/ checks its own (fhir/http.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from django.template import loader
 
 from . import untrusted
 from .http import private
+from .jsonapi import error_response
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-OWN_FORMATS = ("/fhir/", "/api/")
+FHIR = "/fhir/"  # checks its own requests (fhir/http.py) and answers OperationOutcomes
+JSON_API = "/api/"  # reads its own JSON bodies; its errors are {"errors": [{"field", "message"}]}
 
 
 def refused(problem: str):
@@ -28,12 +30,24 @@ def refused(problem: str):
     return private(HttpResponseBadRequest(loader.get_template("400.html").render({"problem": problem})))
 
 
+def nul_in_params(params) -> str | None:
+    """The name of the first parameter whose name or value holds a NUL character, or None."""
+    for name, values in params.lists():
+        if any("\x00" in value for value in [name, *values]):
+            return untrusted.printable(name)[:60]
+    return None
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(OWN_FORMATS):
+        if request.path.startswith(FHIR):
+            return self.get_response(request)
+        if request.path.startswith(JSON_API):
+            if (name := nul_in_params(request.GET)) is not None:
+                return error_response(400, [(name, untrusted.NUL_MESSAGE)])
             return self.get_response(request)
         problem = self.problem(request)
         if problem is not None:
@@ -45,12 +59,7 @@ class RequestGuardMiddleware:
         form_post = request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES
         if form_post and (charset := untrusted.charset_problem(request.content_params)) is not None:
             return f"The form was sent in a way we cannot read: {charset}."
-        params = [("the address", request.GET)]
-        if form_post:
-            params.append(("the form", request.POST))
-        for where, values in params:
-            for name, value in values.lists():
-                if any("\x00" in v for v in [name, *value]):
-                    shown = untrusted.printable(name)[:60]
-                    return f"The field “{shown}” in {where} contains a null character (code 0), which is not allowed."
+        for where, params in [("the address", request.GET), *([("the form", request.POST)] if form_post else [])]:
+            if (name := nul_in_params(params)) is not None:
+                return f"The field “{name}” in {where} contains a null character (code 0), which is not allowed."
         return None

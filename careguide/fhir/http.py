@@ -104,6 +104,7 @@ def fhir_view(*methods):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                _check_parameters(request)
                 return view(request, *args, **kwargs)
             except FhirError as exc:
                 return fhir_response(exc.outcome, exc.status, exc.headers)
@@ -111,6 +112,16 @@ def fhir_view(*methods):
         return wrapper
 
     return decorate
+
+
+def _check_parameters(request):
+    """Search parameters no database can compare (PostgreSQL refuses NUL in text): a 400 naming
+    the parameter, on every database alike."""
+    for name, values in request.GET.lists():
+        for text in (name, *values):
+            if (problem := untrusted.text_problem(text)) is not None:
+                where = untrusted.printable(name)[:60]
+                raise FhirError.simple(400, "value", f"{where}: {problem}.", where)
 
 
 def absolute(request, path: str) -> str:
