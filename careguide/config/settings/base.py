@@ -161,6 +161,13 @@ AXES_LOCKOUT_CALLABLE = "careguide.accounts.lockout.lockout_response"
 # A correct password clears the count; a guess during the lockout starts the 15 minutes again.
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# The address is the client's: behind our proxies (CAREGUIDE_TRUSTED_PROXIES, a list of
+# addresses or networks; empty when clients connect directly) it is read from X-Forwarded-For,
+# CAREGUIDE_PROXY_COUNT entries from the right, so clients behind one proxy are counted apart
+# and a header a client wrote itself is never believed (accounts/lockout.py, ADR 0023).
+AXES_CLIENT_IP_CALLABLE = "careguide.accounts.lockout.client_address"
+CAREGUIDE_TRUSTED_PROXIES: list[str] = []
+CAREGUIDE_PROXY_COUNT = 1
 # Only failures are kept (username, address, time); no log of every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
