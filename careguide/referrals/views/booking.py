@@ -59,7 +59,8 @@ def _filters(request, known):
 @care_team_only
 def book(request, referral_pk: int):
     referral = get_object_or_404(
-        scoping.scope(Referral.objects.select_related("patient", "referrer"), request.user), pk=referral_pk)
+        scoping.scope_referral(Referral.objects.select_related("patient", "referrer"), request.user, referral_field=""),
+        pk=referral_pk)
     audit.record(request.user, audit.READ, referral, patient=referral.patient, detail="booking page")
     known = booking.locations()
     context = {"referral": referral, "patient_label": display_name(referral.patient),
