@@ -213,11 +213,15 @@ CACHES = {
 
 # No health data in logs: requests are logged without query strings (see scripts/serve)
 # and Django's request logger records only errors.
+# Tracebacks keep their types and frames but not the exception messages, which can repeat what a
+# person sent (core/logfilter.py, ADR 0023).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"withhold_exception_text": {"()": "careguide.core.logfilter.WithholdExceptionText"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["withhold_exception_text"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "careguide": {"handlers": ["console"], "level": "INFO", "propagate": False},
