@@ -28,14 +28,20 @@ urlpatterns = [path("broken/", broken), *site_urls.urlpatterns]
 
 @pytest.mark.urls(__name__)
 def test_a_500_logs_the_traceback_without_what_was_sent(db):
-    console = logging.getLogger("django.request").handlers[0]
+    # The configured console handler's own filters and format, writing where the test can read.
+    logger = logging.getLogger("django.request")
+    console = logger.handlers[0]
     captured = io.StringIO()
-    old = console.setStream(captured)
+    handler = logging.StreamHandler(captured)
+    handler.setFormatter(console.formatter)
+    for configured in console.filters:
+        handler.addFilter(configured)
+    logger.handlers.insert(0, handler)  # first, as the console handler is in production
     try:
         response = Client(raise_request_exception=False).post(
             "/broken/", {"symptom": "vomited 4 times", "temperature": "fever 39.4"}, content_type="application/json")
     finally:
-        console.setStream(old)
+        logger.removeHandler(handler)
     assert response.status_code == 500
     log = captured.getvalue()
     assert "Internal Server Error: /broken/" in log
