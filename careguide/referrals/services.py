@@ -227,7 +227,7 @@ def share_records(referral: Referral, patient) -> Referral:
     """The patient agrees that the team that accepted their referral sees their records: the
     agreement (with the words shown) and the patient in the team, audited, together. Agreeing
     twice (a double click) changes nothing the second time."""
-    locked = Referral.objects.select_for_update().select_related("team").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.patient_id != patient.pk:
         raise ReferralError("Only the patient can agree to this.", field="share")
     if locked.team_id is None or locked.status not in SHARE_STATUSES:
