@@ -187,6 +187,14 @@ def test_the_error_page_shows_988_without_a_database(rf):
     assert crisis_line_in(server_error(rf.get("/")).content.decode())
 
 
+def test_the_page_for_a_request_we_cannot_read_shows_988_too(client, rf):
+    from careguide.core.views import bad_request
+
+    refused = client.get(reverse("search:search"), {"q": "fever\x00"})
+    assert refused.status_code == 400 and crisis_line_in(refused.content.decode())
+    assert crisis_line_in(bad_request(rf.get("/")).content.decode())
+
+
 def test_the_crisis_line_is_configuration(client, live_pages):
     from wagtail.models import Site
 

@@ -227,6 +227,8 @@ REFERRAL_ENDPOINTS = [
              care_team_reads=False),
     Endpoint("pre-visit questions", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/prepare/questions/",
              care_team_reads=False),
+    Endpoint("agree the team sees my records", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/share/",
+             method="post", data=lambda r: {}, care_team_reads=False, ok_status=(302,)),
     Endpoint("FHIR ServiceRequest read", make=accepted_referral, kind=FHIR_READ,
              url=lambda r: f"/fhir/ServiceRequest/{r.fhir_id}"),
     Endpoint("FHIR ServiceRequest search by id", make=accepted_referral, kind=FHIR_SEARCH,

@@ -235,16 +235,18 @@ def test_reading_a_referral_is_audited_with_the_patient(client, people):
                                      object_type="referrals.referral", object_id=str(referral.pk)).exists()
 
 
-def test_accept_for_my_team_gives_the_team_the_patient(client, people):
+def test_accept_for_my_team_gives_the_team_the_referral(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
     response = client.post(f"/referrals/intake/{referral.pk}/accept/", {"accept-team": people.team.pk})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.team) == (S.ACCEPTED, people.team)
-    assert scoping.can_see_patient(people.oncologist, people.patient)
+    # The patient's other records wait for the patient to agree (test_referrals_sharing.py).
+    assert not scoping.can_see_patient(people.oncologist, people.patient)
     page = text(client.get(response["Location"]))
     assert "You accepted this referral for Oncology team A" in page
+    assert "The patient is asked whether your team may see their records." in page
 
 
 def test_accepting_for_another_team_is_an_error_on_the_team_field(client, people):

@@ -103,12 +103,14 @@ def test_status_rows_are_written_once(people):
     assert ReferralStatus.objects.get(pk=row.pk).reason == ""
 
 
-def test_accepting_names_the_team_and_gives_it_the_patient(people):
+def test_accepting_names_the_team_and_the_patient_agreeing_gives_it_the_patient(people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     assert not scoping.can_see_patient(people.nurse, people.patient)
     services.accept(referral, people.nurse, people.team)
     referral.refresh_from_db()
     assert (referral.status, referral.team) == (S.ACCEPTED, people.team)
+    assert not scoping.can_see_patient(people.nurse, people.patient)  # not before the patient agrees
+    services.share_records(referral, people.patient)
     assert scoping.can_see_patient(people.nurse, people.patient)
     assert scoping.can_see_patient(people.oncologist, people.patient)
     assert not scoping.can_see_patient(people.other_nurse, people.patient)

@@ -6,7 +6,10 @@ no account and shows nothing from the account, so it tells a guesser nothing new
 
 from __future__ import annotations
 
+import ipaddress
+
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -21,6 +24,37 @@ def username_for_lockout(request, credentials=None) -> str:
     if value is None:
         value = getattr(request, "POST", {}).get("username", "")
     return str(value or "").strip().lower()
+
+
+def client_address(request) -> str:
+    """The address failures are counted under (AXES_CLIENT_IP_CALLABLE).
+
+    A request from one of CAREGUIDE_TRUSTED_PROXIES came through our proxies: each of them
+    appended to X-Forwarded-For the address it was reached from (nginx's
+    $proxy_add_x_forwarded_for), so with CAREGUIDE_PROXY_COUNT proxies the client's address is
+    that many entries from the right. Anything further left is what the client wrote itself
+    and is never trusted, nor is the header of a request that did not come from our proxy.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _is_trusted_proxy(remote):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    count = settings.CAREGUIDE_PROXY_COUNT
+    if count < 1 or len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    # A bare address is a network of one; the settings checked each value at start-up (env_networks).
+    return any(ip in ipaddress.ip_network(value, strict=False) for value in settings.CAREGUIDE_TRUSTED_PROXIES)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -2,7 +2,7 @@
 
 - Everyone: at most SESSION_COOKIE_AGE (8 hours) after signing in. Django alone would move
   a session's expiry forward each time the session is saved, so the start is kept here.
-- Staff (superusers, admin users, care-team members): signed out after
+- Staff (superusers, admin users, care-team members, primary-care doctors): signed out after
   CAREGUIDE_STAFF_IDLE_MINUTES without a request, because they see other people's data,
   often on shared computers. Patients have no idle limit (a long diary entry is not lost).
 
@@ -26,11 +26,13 @@ TOUCH_EVERY_SECONDS = 60
 
 
 def is_staff_like(user) -> bool:
-    """Anyone who may see more than their own data: admin users and care-team members."""
+    """Anyone who may see more than their own data: admin users, care-team members and
+    primary-care doctors (they see the referrals they made, with their patients' details)."""
+    from careguide.accounts.roles import is_primary_care
     from careguide.careteam.scoping import is_care_team
 
     return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-                or is_care_team(user))
+                or is_care_team(user) or is_primary_care(user))
 
 
 def start(sender, request, user, **kwargs):

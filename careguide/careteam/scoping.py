@@ -2,6 +2,10 @@
 
 - A patient sees only their own data.
 - A care-team member (nurse, oncologist) sees the data of the patients of their teams.
+- A team that accepted a referral sees that referral (its visits, change requests and the
+  answers sent for the first visit: ``scope_referral``), but not the rest of the patient's
+  data until the patient is a patient of the team: placed there by an administrator, or
+  because the patient agreed on their referral page (referrals.services.share_records).
 - Nobody else (editors, reviewers, anonymous visitors) sees any patient's data through these
   helpers. Superusers administer accounts; they are not a care team and get no clinical view.
 
@@ -44,6 +48,18 @@ def scope(queryset: QuerySet, user, patient_field: str = "patient") -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     return queryset.filter(**{f"{patient_field}__in": patients_visible_to(user).values("pk")})
+
+
+def scope_referral(queryset: QuerySet, user, referral_field: str = "referral") -> QuerySet:
+    """``queryset`` narrowed to the rows of referrals one of ``user``'s teams accepted: the
+    referral itself (``referral_field=""`` on Referral) or what hangs from it (its appointments,
+    their change requests). This is all a team sees of a referred patient until that patient
+    agrees to share the rest; use it beside ``scope()``, never instead of it for other data."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    prefix = f"{referral_field}__" if referral_field else ""
+    return queryset.filter(**{f"{prefix}team__in": CareTeam.objects.filter(memberships__user=user)}) \
+        .exclude(**{f"{prefix}status": "draft"})
 
 
 def teams_for_patient(patient) -> QuerySet:

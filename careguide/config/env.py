@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -61,6 +62,19 @@ def env_list(name: str, default=_REQUIRED) -> list[str]:
             )
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default=_REQUIRED) -> list[str]:
+    """A comma-separated list of IP addresses or networks (10.0.0.10, 10.0.0.0/24)."""
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network (e.g. 10.0.0.10 or 10.0.0.0/24)."
+            ) from None
+    return values
 
 
 def cache_from_url(url: str) -> dict:

@@ -31,4 +31,5 @@ urlpatterns = [
 ]
 
 handler404 = "careguide.core.views.page_not_found"
+handler400 = "careguide.core.views.bad_request"
 handler500 = "careguide.core.views.server_error"

@@ -1,4 +1,4 @@
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import cache_control
@@ -30,6 +30,12 @@ def healthz(request):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    # Like the 500 page: a request that could not be read may not reach the database either.
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render({"crisis": CrisisLine()}))
 
 
 def server_error(request):

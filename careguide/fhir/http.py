@@ -7,9 +7,13 @@ import json
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
+
+from careguide.core import untrusted
 
 from .outcome import operation_outcome, single
 from .validation import FhirIssue, FhirValidationError, validate
@@ -56,16 +60,26 @@ def fhir_response(resource: dict, status: int = 200, headers: dict | None = None
 
 
 def read_body(request) -> dict:
-    """The request body as a JSON object; 415 for other content types, 400 if malformed."""
+    """The request body as a JSON object, or an OperationOutcome saying why not: 415 for other
+    content types or charsets, 413 over DATA_UPLOAD_MAX_MEMORY_SIZE, 400 for malformed or too
+    deeply nested JSON and for text no database can store (NUL, lone surrogates)."""
     content_type = request.content_type or ""
     if content_type not in ACCEPTED_BODY_TYPES:
         sent = content_type or "nothing"
         message = f"Send the resource as {FHIR_JSON} (or application/json), not {sent}."
         raise FhirError.simple(415, "not-supported", message)
+    if (problem := untrusted.charset_problem(request.content_params)) is not None:
+        raise FhirError.simple(415, "not-supported", f"Content-Type: {problem}.")
     try:
-        body = json.loads(request.body.decode(request.encoding or "utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise FhirError.simple(400, "structure", f"The body is not valid JSON: {exc}") from exc
+        raw = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise FhirError.simple(413, "too-costly", f"The body is larger than {limit:,} bytes.") from None
+    try:
+        body = untrusted.loads(raw)
+    except untrusted.JsonRefused as exc:
+        sentence = f"The body is {exc.message}" if exc.path == "(body)" else f"The body was refused: {exc}"
+        raise FhirError.simple(400, "structure", sentence + ".") from None
     if not isinstance(body, dict):
         raise FhirError.simple(400, "structure", "The body must be a JSON object (a FHIR resource).")
     return body
@@ -90,6 +104,7 @@ def fhir_view(*methods):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                _check_parameters(request)
                 return view(request, *args, **kwargs)
             except FhirError as exc:
                 return fhir_response(exc.outcome, exc.status, exc.headers)
@@ -97,6 +112,16 @@ def fhir_view(*methods):
         return wrapper
 
     return decorate
+
+
+def _check_parameters(request):
+    """Search parameters no database can compare (PostgreSQL refuses NUL in text): a 400 naming
+    the parameter, on every database alike."""
+    for name, values in request.GET.lists():
+        for text in (name, *values):
+            if (problem := untrusted.text_problem(text)) is not None:
+                where = untrusted.printable(name)[:60]
+                raise FhirError.simple(400, "value", f"{where}: {problem}.", where)
 
 
 def absolute(request, path: str) -> str:

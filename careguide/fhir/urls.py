@@ -1,6 +1,6 @@
 """FHIR R4 API: one module per interaction (ADR 0004)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import metadata, questionnaire, questionnaire_response, views
 
@@ -17,4 +17,7 @@ urlpatterns = [
     *[path("", include(module)) for module in metadata.APP_MODULES],
     path("<str:resource_type>", views.unknown, name="unknown_type"),
     path("<str:resource_type>/<str:resource_id>", views.unknown, name="unknown_instance"),
+    # Anything else under /fhir/ (/fhir/, an operation, _history...): a 404 OperationOutcome, not
+    # the site's HTML page, and no redirect to a slash-terminated address.
+    re_path(r"^.*$", views.unknown_path, name="unknown_path"),
 ]

@@ -7,6 +7,12 @@ of the spec (an optionPrefix given as a number, SDC variable names with undersco
 while their core elements are sound; we keep such resources verbatim and still use the
 extensions we understand. Errors anywhere else, including `modifierExtension`, reject the
 resource with an issue naming the element.
+
+Beyond the structure fhir.resources checks, two rules of the specification it leaves to the
+server (ADR 0023): a code element with a *required* binding must hold one of its codes
+(`status: "bogus"` is refused; fhir.resources lists those codes as `enum_values`), and a
+`modifierExtension` we do not understand (we understand none) makes the whole resource
+unacceptable. A `contained` resource of a type R4 does not have is refused by name.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 MAX_ROUNDS = 20
 FIELD_NAMES = {"resource_type": "resourceType"}
@@ -96,16 +102,24 @@ def validate(resource, resource_type: str | None = None) -> list[FhirIssue]:
     if model is None:
         raise FhirValidationError([FhirIssue("error", "not-supported", f"{actual} is not a FHIR R4 resource type.",
                                              ("resourceType",))])
+    contained = _contained_type_issues(actual, resource)
+    if contained:
+        raise FhirValidationError(contained)
     data = copy.deepcopy(resource)
     warnings: list[FhirIssue] = []
     for _ in range(MAX_ROUNDS):
         try:
-            model.model_validate(data)
-            return warnings
+            instance = model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
-        except (TypeError, ValueError) as exc:  # fhir.resources raises these for some malformed input
+        except (TypeError, ValueError, KeyError) as exc:  # fhir.resources raises these for some malformed input
             raise FhirValidationError([FhirIssue("error", "structure", f"{actual}: {exc}")]) from exc
+        else:
+            found = _binding_and_modifier_issues(instance, actual)
+            strict = [i for i in found if i.severity == "error"]
+            if strict:
+                raise FhirValidationError(strict)
+            return warnings + found
         strict = [e for e in errors if not _in_extension(tuple(e.get("loc", ())))]
         if strict:
             raise FhirValidationError([_issue_for(actual, e, "error") for e in strict])
@@ -115,6 +129,76 @@ def validate(resource, resource_type: str | None = None) -> list[FhirIssue]:
         if not _drop_extensions(data, [tuple(e["loc"]) for e in errors]):
             raise FhirValidationError([_issue_for(actual, e, "error") for e in errors])
     raise FhirValidationError([FhirIssue("error", "too-costly", f"{actual}: too many errors to check.")])
+
+
+def _contained_type_issues(resource_type: str, resource: dict) -> list[FhirIssue]:
+    """fhir.resources fails with a KeyError on a contained resource of an unknown type."""
+    contained = resource.get("contained")
+    if not isinstance(contained, list):
+        return []
+    issues = []
+    for index, entry in enumerate(contained):
+        kind = entry.get("resourceType") if isinstance(entry, dict) else None
+        if isinstance(kind, str) and _model_class(kind) is None:
+            where = f"{resource_type}.contained[{index}].resourceType"
+            issues.append(FhirIssue("error", "not-supported", f"{where}: {kind[:64]} is not a FHIR R4 resource type.",
+                                    (where,)))
+    return issues
+
+
+def _required_codes(spec) -> list[str] | None:
+    """The codes of a field's required binding, when fhir.resources lists all of them.
+
+    fhir.resources reads `enum_values` from the element's short description, which the
+    specification writes as the full list of codes ("in-progress | completed | ...") for
+    required bindings. A list ending in "+" is only the start of a longer one, and a
+    description that does not begin with the list ("formats supported (xml | json | ...)")
+    was misread: neither is checked.
+    """
+    extra = spec.json_schema_extra if isinstance(spec.json_schema_extra, dict) else {}
+    codes = extra.get("enum_values")
+    if not codes or any(code in ("+", "etc.") for code in codes):
+        return None
+    listed = " | ".join(codes)
+    title = (spec.title or "").strip()
+    return codes if title == listed or title.startswith(listed + " ") else None
+
+
+def _binding_and_modifier_issues(instance: BaseModel, resource_type: str) -> list[FhirIssue]:
+    """Codes outside their required binding, and any modifierExtension, in the validated model.
+
+    Inside an ordinary `extension` a bad code is only a warning, like the structural errors
+    there (module docstring); a modifierExtension is refused wherever it is.
+    """
+    issues: list[FhirIssue] = []
+    stack: list[tuple[BaseModel, str, bool]] = [(instance, resource_type, False)]
+    while stack:
+        node, path, in_extension = stack.pop()
+        for name, spec in type(node).model_fields.items():
+            value = getattr(node, name, None)
+            if value is None or value == []:
+                continue
+            element = spec.alias or name
+            where = f"{path}.{element}"
+            if element == "modifierExtension":
+                urls = ", ".join(str(getattr(e, "url", "") or "(no url)") for e in value)
+                issues.append(FhirIssue("error", "extension", f"{where}: this server does not understand the "
+                                        f"modifier extension {urls[:200]}, so it cannot accept the resource.",
+                                        (where,)))
+                continue
+            allowed = _required_codes(spec)
+            if allowed:
+                for index, code in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(code, str) and code not in allowed:
+                        at = f"{where}[{index}]" if isinstance(value, list) else where
+                        issues.append(FhirIssue("warning" if in_extension else "error", "code-invalid",
+                                                f"{at}: '{code[:64]}' is not one of {', '.join(allowed)}.", (at,)))
+            children = value if isinstance(value, list) else [value]
+            for index, child in enumerate(children):
+                if isinstance(child, BaseModel):
+                    at = f"{where}[{index}]" if isinstance(value, list) else where
+                    stack.append((child, at, in_extension or element == "extension" or name.endswith("__ext")))
+    return issues
 
 
 def _drop_extensions(data: dict, locations: list[tuple]) -> bool:

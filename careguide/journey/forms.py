@@ -4,7 +4,10 @@ or add a phase, end a plan. Error messages name the field, as the error summary 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from . import plans
 from .catalog import PlanTemplate
 from .models import TreatmentPlan
 
@@ -19,9 +22,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def in_plan_window(label: str):
+    """A validator: the date lies in the plans' window (``plans.date_window``), seen from today."""
+
+    def check(value):
+        if (problem := plans.date_problem(label, value, timezone.localdate())) is not None:
+            raise ValidationError(problem, code="out_of_range")
+
+    return check
+
+
 def date_field(label: str) -> forms.DateField:
     return forms.DateField(
-        label=label, help_text=DATE_HELP, widget=DateInput(),
+        label=label, help_text=DATE_HELP, widget=DateInput(), validators=[in_plan_window(label)],
         error_messages={"required": f"Enter the {label.lower()}.",
                         "invalid": f"Enter the {label.lower()} as a real date, for example 2026-03-02."},
     )

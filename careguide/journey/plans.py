@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from .catalog import Cycles, Day, ParamRef, PlanTemplate, Span, Until, Weekdays
 
 DAY = dt.timedelta(days=1)
+# A plan's dates lie within these many years of today: wide enough for any course of treatment
+# and its history, narrow enough that every date worked out from them (each treatment day, the
+# day after the end) exists, and that walking a phase day by day stays short.
+YEARS_BACK = 20
+YEARS_AHEAD = 5
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -48,6 +53,20 @@ class DatedPhase:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+def date_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last date a plan or phase may have, seen from ``today``."""
+    return today.replace(year=today.year - YEARS_BACK, day=min(today.day, 28)), \
+        today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+
+
+def date_problem(label: str, day: dt.date, today: dt.date) -> str | None:
+    """Why ``day`` cannot be a plan date (a sentence naming ``label``), or None."""
+    first, last = date_window(today)
+    if first <= day <= last:
+        return None
+    return f"Enter the {label.lower()} between {first.isoformat()} and {last.isoformat()}."
 
 
 def resolve_parameters(template: PlanTemplate, given: Mapping[str, object] | None = None) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
@@ -30,7 +31,14 @@ class PlanError(ValueError):
 
 
 
+def _check_date(label: str, field: str, day: dt.date) -> None:
+    if (problem := plans.date_problem(label, day, timezone.localdate())) is not None:
+        raise PlanError(problem, field)
+
+
 def _check_dates(start: dt.date, end: dt.date) -> None:
+    _check_date("Start date", "start_date", start)
+    _check_date("End date", "end_date", end)
     if end < start:
         raise PlanError("The end date must be the same as or after the start date.", "end_date")
 
@@ -47,6 +55,7 @@ def apply_template(actor, patient, template: PlanTemplate, start: dt.date,
                    parameters: dict | None = None) -> TreatmentPlan:
     """Save a new active plan for ``patient`` from ``template``: its phases dated by
     ``plans.expand``. Raises PlanError naming the parameter when a value is not allowed."""
+    _check_date("Start date", "start_date", start)
     try:
         values = plans.resolve_parameters(template, parameters)
     except plans.ParameterError as exc:

@@ -657,7 +657,7 @@ class QuestionnaireForm:
         """Questions that were hidden when the form was shown and are enabled now."""
         try:
             hidden = set(json.loads(self.data.get("_hidden", "[]")))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):  # a hand-made post: show no notice
             return set()
         return {a for a in hidden if a in self._visits and self._visits[a].enabled and self._active(a)}
 

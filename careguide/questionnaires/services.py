@@ -551,7 +551,16 @@ def add_to_stored_response(record: QuestionnaireResponse, response_resource: dic
     return Submission(locked, triage, stored)
 
 
+# How far ahead of this server's clock `authored` may be (a sender's clock, or a date-only value
+# written in a time zone ahead of ours); anything later is a mistake, and would sort first forever.
+AUTHORED_LEEWAY_HOURS = 24
+
+
 def _authored(value, default):
+    """When the response was written: its `authored`, else ``default`` (now). Raises ResponseInvalid,
+    naming QuestionnaireResponse.authored, for a time in the future or beyond what can be stored."""
+    from datetime import UTC, datetime, time, timedelta
+
     from django.utils.dateparse import parse_date, parse_datetime
 
     if isinstance(value, str):
@@ -562,12 +571,18 @@ def _authored(value, default):
         if parsed_value is None:
             day = parse_date(value[:10]) if len(value) >= 10 else None
             if day is not None:
-                from datetime import datetime, time
-
                 parsed_value = datetime.combine(day, time.min)
         if parsed_value is not None:
             if timezone.is_naive(parsed_value):
                 parsed_value = timezone.make_aware(parsed_value, timezone.get_current_timezone())
+            try:
+                in_utc = parsed_value.astimezone(UTC)
+            except OverflowError:
+                in_utc = None
+            if in_utc is None or in_utc > default + timedelta(hours=AUTHORED_LEEWAY_HOURS):
+                raise ResponseInvalid([engine.Issue(
+                    f"authored: {value[:40]} has not happened yet. Give the date and time the answers were written.",
+                    code="value", expression="QuestionnaireResponse.authored")])
             return parsed_value
     return default
 

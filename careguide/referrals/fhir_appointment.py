@@ -13,7 +13,7 @@ import uuid
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
-from careguide.careteam.scoping import scope
+from careguide.careteam.scoping import scope, scope_referral
 from careguide.fhir import search as fhir_search
 from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM
@@ -67,8 +67,9 @@ def visible(user):
     base = Appointment.objects.select_related("slot", "slot__clinician", "patient", "referral")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
-    # A referring doctor is not on the care team: they see only what follows from their referrals.
-    return scope(base, user) | base.filter(referral__referrer=user)
+    # A referring doctor is not on the care team: they see only what follows from their referrals;
+    # the team that accepted a referral sees its appointments before the patient shares the rest.
+    return scope(base, user) | scope_referral(base, user) | base.filter(referral__referrer=user)
 
 
 def _audit_read(request, appointment):
@@ -110,7 +111,8 @@ def appointment_type(request):
             raise FhirError.simple(400, "value", f"status: use one of {', '.join(Appointment.Status.values)}.",
                                    "status")
         found = found.filter(status=value)
-    found = fhir_search.by_user_identifier(found, request.GET.get("patient:identifier"), "patient_id")
+    found = fhir_search.by_user_identifier(found, request.GET.get("patient:identifier"), "patient_id",
+                                         "patient:identifier")
     total = found.count()
     appointments = list(found[:MAX_RESULTS])
     known = booking.locations()

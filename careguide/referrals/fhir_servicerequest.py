@@ -129,7 +129,7 @@ def search(request):
         ours = [s for s, fhir in FHIR_STATUS.items() if fhir in value.split(",")]
         found = found.filter(status__in=ours)
     for name in ("subject:identifier", "patient:identifier"):
-        found = fhir_search.by_user_identifier(found, request.GET.get(name), "patient_id")
+        found = fhir_search.by_user_identifier(found, request.GET.get(name), "patient_id", name)
     total = found.count()
     referrals = list(found[:MAX_RESULTS])
     for referral in referrals:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Exists
 from django.utils.dateparse import parse_date, parse_datetime
@@ -93,6 +93,12 @@ def date_filter(value: str, field: str, name: str) -> dict:
         raise FhirError.simple(400, "value", f"{name}: '{value}' is not a date (use e.g. ge2026-11-21).", name)
     if moment is not None and moment.tzinfo is None:
         raise FhirError.simple(400, "value", f"{name}: give a time zone with the time (e.g. Z).", name)
+    try:
+        # The database compares in UTC: a time near year 1 or 9999 may have no UTC equivalent.
+        moment = moment.astimezone(UTC) if moment is not None else None
+    except OverflowError:
+        raise FhirError.simple(400, "value", f"{name}: '{value}' is outside the dates this server can search.",
+                               name) from None
     if day is not None:
         lookup = {"eq": "date", "ge": "date__gte", "gt": "date__gt", "le": "date__lte", "lt": "date__lt"}[prefix]
         return {f"{field}__{lookup}": day}

@@ -83,6 +83,25 @@ class ReferralStatus(WriteOnce):
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class ReferralConsent(WriteOnce):
+    """The patient agreed that the care team that accepted their referral sees their other
+    records (diary, checks, answers, plans...), with the words they were shown. Until there is
+    one, that team sees only the referral itself (careguide.careteam.scoping, ADR 0023)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_label = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    wording = models.TextField(help_text="The words the patient saw when they agreed.")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "referral consent"
+
+    def __str__(self):
+        return f"Records shared with the team of referral {self.referral_id} ({self.at:%Y-%m-%d})"
+
+
 class ClinicSession(models.Model):
     """A clinician sees patients at a location on a weekday; slots are published from these."""
 

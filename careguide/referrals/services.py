@@ -1,16 +1,21 @@
 """Referral writes, each in one transaction with its audit row, and who sees which referral.
 
 Status changes go through ``workflow`` (it locks the referral, checks the move and writes the
-status row); this module adds what a step needs around it: accepting also names the care team
-and gives that team the patient, a pre-visit answer is linked to its referral.
+status row); this module adds what a step needs around it: accepting also names the care team,
+a pre-visit answer is linked to its referral, and the patient's agreement (``share_records``)
+makes them a patient of that team.
 
 Who sees a referral:
 - the primary-care clinician who made it (every status, drafts included);
 - the patient, once it is sent (a draft is the doctor's unfinished work);
 - Cancer Care staff: every *sent* referral, whoever the patient, because the department's
   intake queue must see a new referral before any team looks after the patient; after that,
-  the referrals their own teams accepted, for patients still in those teams
-  (``careteam.scoping.scope``, so removing a patient from the team also ends this).
+  the referrals their own teams accepted (``careteam.scoping.scope_referral``).
+
+Accepting a referral does not show the team the patient's earlier records (diary, checks,
+answers, plans): the patient agrees first, on their referral page, to words that say what the
+team will see (``SHARING_WORDING``); ``share_records`` stores that agreement as a
+``ReferralConsent`` row and places the patient in the team (ADR 0023).
 """
 
 from __future__ import annotations
@@ -19,19 +24,32 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from careguide.accounts.names import display_name
 from careguide.accounts.roles import PATIENTS, is_primary_care
 from careguide.audit import service as audit
 from careguide.careteam import scoping
 from careguide.careteam import services as careteam
-from careguide.careteam.models import CareTeam
+from careguide.careteam.models import CareTeam, TeamPatient
 
 from . import workflow
-from .models import Appointment, Referral
+from .models import Appointment, Referral, ReferralConsent
 
 S = Referral.Status
 PREVISIT_URL = "http://careguide.invalid/fhir/Questionnaire/pre-visit"
 # The referral's patient may prepare for (and answer questions before) the first visit.
 PREPARE_STATUSES = frozenset({S.ACCEPTED, S.SCHEDULED})
+# The patient may let the team that accepted their referral see their other records.
+SHARE_STATUSES = frozenset({S.ACCEPTED, S.SCHEDULED, S.COMPLETED})
+# What the patient reads before agreeing (stored with their agreement); {team} is the team's name.
+SHARING_WORDING = (
+    "{team} has your referral. They can already see the referral, book your first visit and read "
+    "the answers you send them before it. They would also like to see what you have saved on this "
+    "site: your symptom diary, your side-effect checks and their results, your answers to questions, "
+    "your treatment plans and your checklists. This helps them care for you. They will see it only "
+    "if you say yes, and from then on they will also see what you add. If you say nothing, you can "
+    "still have your visit."
+)
+ASKED, SHARED = "asked", "shared"
 
 NO_PATIENT_ACCOUNT = (
     "No patient account uses this email address. The patient must register first: "
@@ -67,8 +85,7 @@ def for_care_team(user) -> QuerySet:
     """Sent referrals (the intake queue) and those the user's teams accepted (module docstring)."""
     if not scoping.is_care_team(user):
         return Referral.objects.none()
-    teams = CareTeam.objects.filter(memberships__user=user)
-    own_teams = scoping.scope(Referral.objects.filter(team__in=teams), user).exclude(status=S.DRAFT)
+    own_teams = scoping.scope_referral(Referral.objects.all(), user, referral_field="")
     return Referral.objects.filter(Q(status=S.SENT) | Q(pk__in=own_teams.values("pk")))
 
 
@@ -162,14 +179,14 @@ def complete(referral: Referral, actor) -> Referral:
 
 @transaction.atomic
 def accept(referral: Referral, actor, team: CareTeam) -> Referral:
-    """Accept for one of ``actor``'s teams: the move, the team on the referral and the patient
-    in that team (so the team now sees their data), all or nothing."""
+    """Accept for one of ``actor``'s teams: the move and the team on the referral, together. The
+    team sees the referral from now on, and the rest of the patient's data once they agree."""
     if not teams_of(actor).filter(pk=team.pk).exists():
         raise ReferralError("Choose one of your own care teams.", field="team")
     locked = _move(referral, S.ACCEPTED, actor)
     locked.team = team
     locked.save(update_fields=["team"])
-    careteam.assign_patient(actor, team, locked.patient)
+    # The team sees the referral; the patient's other records wait for the patient (share_records).
     audit.record(actor, audit.UPDATE, locked, patient=locked.patient, detail=f"referral team {team.pk}")
     referral.team = team
     return locked
@@ -185,4 +202,41 @@ def save_previsit(referral: Referral, response, actor) -> Referral:
     locked.save(update_fields=["previsit_response"])
     audit.record(actor, audit.UPDATE, locked, patient=locked.patient, detail="pre-visit answers")
     referral.previsit_response = response
+    return locked
+
+
+def sharing(referral: Referral) -> str:
+    """Whether to ask the patient: ASKED (the accepting team waits for their agreement), SHARED
+    (they agreed), or "" (nothing to ask: no team yet, the referral ended, or the team already
+    looks after the patient)."""
+    if referral.team_id is None or referral.status not in SHARE_STATUSES:
+        return ""
+    if ReferralConsent.objects.filter(referral=referral).exists():
+        return SHARED
+    if TeamPatient.objects.filter(team_id=referral.team_id, patient_id=referral.patient_id).exists():
+        return ""
+    return ASKED
+
+
+def sharing_wording(referral: Referral) -> str:
+    return SHARING_WORDING.format(team=referral.team.name if referral.team else "The Cancer Care team")
+
+
+@transaction.atomic
+def share_records(referral: Referral, patient) -> Referral:
+    """The patient agrees that the team that accepted their referral sees their records: the
+    agreement (with the words shown) and the patient in the team, audited, together. Agreeing
+    twice (a double click) changes nothing the second time."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.patient_id != patient.pk:
+        raise ReferralError("Only the patient can agree to this.", field="share")
+    if locked.team_id is None or locked.status not in SHARE_STATUSES:
+        raise ReferralError("No care team has accepted this referral yet, so there is nobody to share with.",
+                            field="share")
+    if ReferralConsent.objects.filter(referral=locked).exists():
+        return locked
+    ReferralConsent.objects.create(referral=locked, by=patient, by_label=display_name(patient),
+                                   wording=sharing_wording(locked))
+    careteam.assign_patient(patient, locked.team, patient)
+    audit.record(patient, audit.UPDATE, locked, patient=patient, detail="patient shared their records with the team")
     return locked

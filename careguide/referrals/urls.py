@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/<int:pk>/cancel/", referral.intake_cancel, name="intake_cancel"),
     # The patient.
     path("mine/", visit.mine, name="mine"),
+    path("<int:pk>/share/", visit.share, name="share"),
     path("<int:pk>/prepare/", visit.prepare, name="prepare"),
     path("<int:pk>/prepare/questions/", visit.VisitQuestionsView.as_view(), name="questions"),
 ]

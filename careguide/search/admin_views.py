@@ -5,6 +5,8 @@ answer yet. Each row is the query text, how often it was searched and when first
 nothing about who searched (zero.py keeps nothing else).
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
@@ -25,6 +27,24 @@ def can_see_report(user) -> bool:
     ).exists()
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): it starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML (so XLSX) cannot hold: openpyxl refuses the whole file for one of them.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xlsx_text(value) -> str:
+    """Text an XLSX file can hold (Wagtail already stores a formula-like cell as text there)."""
+    return NOT_IN_XML.sub("", str(value))
+
+
+def csv_text(value) -> str:
+    """What people typed, as a CSV cell a spreadsheet shows and never runs: a leading quote
+    before a formula character makes the cell read as text."""
+    text = xlsx_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 class ZeroResultReportView(ReportView):
     page_title = "Searches with no results"
     header_icon = "search"
@@ -41,6 +61,8 @@ class ZeroResultReportView(ReportView):
     ]
     list_export = ["query", "count", "first_seen", "last_seen"]
     export_headings = {"count": "Searches", "first_seen": "First seen", "last_seen": "Last seen"}
+    # The query is what someone typed: exported as inert text.
+    custom_field_preprocess = {"query": {ReportView.FORMAT_CSV: csv_text, ReportView.FORMAT_XLSX: xlsx_text}}
 
     def dispatch(self, request, *args, **kwargs):
         if not can_see_report(request.user):

@@ -8,6 +8,7 @@ people become one row with a higher count.
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from django.db import DatabaseError
 from django.db.models import F
@@ -21,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 
 def normalise(text: str) -> str:
-    """Lowercased, whitespace collapsed, at most 200 characters: "Bone  MEts" -> "bone mets"."""
+    """Lowercased, whitespace collapsed, at most 200 characters: "Bone  MEts" -> "bone mets".
+    Control characters (NUL from a "%00" search among them) become spaces: no database,
+    spreadsheet or editor can use them."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
     return " ".join(text.lower().split())[:MAX_LENGTH].strip()
 
 

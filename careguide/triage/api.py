@@ -11,15 +11,14 @@ send. Every refusal is JSON: {"errors": [{"field", "message"}]}.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from careguide.core import crisis
+from careguide.core import crisis, untrusted
 from careguide.core.jsonapi import error_response, json_response
-from careguide.triage.contract import decode_json
+from careguide.triage.contract import no_duplicate_keys, reject_constant
 from careguide.triage.deployment import side_effects_tool
 from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
 
@@ -37,19 +36,18 @@ def _read_input(request: HttpRequest) -> object | HttpResponse:
         return error_response(400, [("(body)", "the Content-Length header is not a number")])
     if declared > MAX_BODY_BYTES:
         return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
+    if (problem := untrusted.charset_problem(request.content_params)) is not None:
+        return error_response(415, [("(body)", problem)])
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
     try:
-        return decode_json(body.decode(request.encoding or "utf-8"))
-    except (UnicodeDecodeError, LookupError):
-        return error_response(400, [("(body)", "the body is not UTF-8 text")])
-    except json.JSONDecodeError as exc:
-        return error_response(400, [("(body)", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")])
+        return untrusted.loads(body, parse_constant=reject_constant, object_pairs_hook=no_duplicate_keys)
+    except untrusted.JsonRefused as exc:
+        # Where, not what: a field name may be a symptom, so nothing of the body is logged.
+        return error_response(400, [(exc.path, exc.message)])
     except ValueError as exc:
-        return error_response(400, [("(body)", f"not valid JSON: {exc}")])
-    except RecursionError:
-        return error_response(400, [("(body)", "not valid JSON: nested too deeply")])
+        return error_response(400, [("(body)", f"not valid JSON: {untrusted.printable(str(exc))}")])
 
 
 def _answer(result: Result) -> dict:

@@ -39,11 +39,11 @@ class CaseError(ValueError):
         super().__init__("\n".join(self.messages))
 
 
-def _reject_constant(name: str) -> float:
+def reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
@@ -55,7 +55,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def decode_json(text: str) -> object:
     # Python's json accepts NaN/Infinity and keeps the last of two equal keys; both would let a
     # malformed case through, so they are refused here.
-    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+    return json.loads(text, parse_constant=reject_constant, object_pairs_hook=no_duplicate_keys)
 
 
 def parse_case(line: int, text: str) -> Case:

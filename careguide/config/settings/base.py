@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "careguide.core.pagecache.PageCacheMiddleware",
     "careguide.core.middleware.SecurityHeadersMiddleware",
+    # Before anything reads a form: refuses form posts in another charset than UTF-8 and NUL
+    # characters in any field, with a 400 page that says which (ADR 0023).
+    "careguide.core.guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,6 +161,13 @@ AXES_LOCKOUT_CALLABLE = "careguide.accounts.lockout.lockout_response"
 # A correct password clears the count; a guess during the lockout starts the 15 minutes again.
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# The address is the client's: behind our proxies (CAREGUIDE_TRUSTED_PROXIES, a list of
+# addresses or networks; empty when clients connect directly) it is read from X-Forwarded-For,
+# CAREGUIDE_PROXY_COUNT entries from the right, so clients behind one proxy are counted apart
+# and a header a client wrote itself is never believed (accounts/lockout.py, ADR 0023).
+AXES_CLIENT_IP_CALLABLE = "careguide.accounts.lockout.client_address"
+CAREGUIDE_TRUSTED_PROXIES: list[str] = []
+CAREGUIDE_PROXY_COUNT = 1
 # Only failures are kept (username, address, time); no log of every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
@@ -203,11 +213,15 @@ CACHES = {
 
 # No health data in logs: requests are logged without query strings (see scripts/serve)
 # and Django's request logger records only errors.
+# Tracebacks keep their types and frames but not the exception messages, which can repeat what a
+# person sent (core/logfilter.py, ADR 0023).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"withhold_exception_text": {"()": "careguide.core.logfilter.WithholdExceptionText"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["withhold_exception_text"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "careguide": {"handlers": ["console"], "level": "INFO", "propagate": False},

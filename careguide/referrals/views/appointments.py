@@ -32,7 +32,9 @@ STAFF_LIST_LIMIT = 200
 
 
 def _appointments(user):
-    return scoping.scope(Appointment.objects.select_related("slot", "slot__clinician", "referral", "patient"), user)
+    """The patient's own; for staff, their teams' patients' and those of referrals their teams accepted."""
+    found = Appointment.objects.select_related("slot", "slot__clinician", "referral", "patient")
+    return scoping.scope(found, user) | scoping.scope_referral(found, user)
 
 
 def _prepare_url(referral_pk: int) -> str:
@@ -88,8 +90,7 @@ def _team_list(request):
                        object_type="referrals.appointment", detail="appointment list")
     known = booking.locations()
     rows = [_row(a, known) | {"started": a.slot.start <= now} for a in appointments]
-    open_requests = scoping.scope(ChangeRequest.objects.filter(outcome=ChangeRequest.Outcome.OPEN),
-                                  request.user, patient_field="appointment__patient").count()
+    open_requests = _requests(request.user).filter(outcome=ChangeRequest.Outcome.OPEN).count()
     return private(render(request, "referrals/appointment_team.html",
                           {"rows": rows, "open_requests": open_requests}))
 
@@ -202,10 +203,10 @@ def outcome(request, pk: int):
 # --- the care team: change requests --------------------------------------------------------------
 
 def _requests(user):
-    return scoping.scope(
-        ChangeRequest.objects.select_related("appointment", "appointment__slot", "appointment__slot__clinician",
-                                             "appointment__patient", "appointment__referral"),
-        user, patient_field="appointment__patient")
+    found = ChangeRequest.objects.select_related("appointment", "appointment__slot", "appointment__slot__clinician",
+                                                 "appointment__patient", "appointment__referral")
+    return (scoping.scope(found, user, patient_field="appointment__patient")
+            | scoping.scope_referral(found, user, referral_field="appointment__referral"))
 
 
 @require_GET

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
+from careguide.core import untrusted
 from careguide.core.http import private
 
 from .. import booking
@@ -58,7 +59,8 @@ def _filters(request, known):
 @care_team_only
 def book(request, referral_pk: int):
     referral = get_object_or_404(
-        scoping.scope(Referral.objects.select_related("patient", "referrer"), request.user), pk=referral_pk)
+        scoping.scope_referral(Referral.objects.select_related("patient", "referrer"), request.user, referral_field=""),
+        pk=referral_pk)
     audit.record(request.user, audit.READ, referral, patient=referral.patient, detail="booking page")
     known = booking.locations()
     context = {"referral": referral, "patient_label": display_name(referral.patient),
@@ -68,12 +70,12 @@ def book(request, referral_pk: int):
 
     error = ""
     if request.method == "POST":
-        slot_id = request.POST.get("slot", "")
-        if not slot_id.isdigit():
+        slot_id = untrusted.record_id(request.POST.get("slot", ""))
+        if slot_id is None:
             error = "Choose a time from the list."
         else:
             try:
-                appointment = booking.book(referral, int(slot_id), actor=request.user)
+                appointment = booking.book(referral, slot_id, actor=request.user)
             except booking.BookingError as exc:
                 error = str(exc)
             else:

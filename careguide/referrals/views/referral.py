@@ -164,6 +164,7 @@ def _staff_detail(request, referral, *, accept_form=None, reject_form=None, canc
         "history": list(ReferralStatus.objects.filter(referral=referral)),
         "appointments": appointment_views(request, referral),
         "previsit": _previsit(request, referral),
+        "sharing": services.sharing(referral),
         "can_accept": can[S.ACCEPTED],
         "can_reject": can[S.REJECTED],
         "can_complete": can[S.COMPLETED],
@@ -219,8 +220,10 @@ def intake_accept(request, pk):
         services.accept(referral, request.user, form.cleaned_data["team"])
     except services.ReferralError as exc:
         return _conflict(request, pk, str(exc), accept_form=form)
-    messages.success(request, f"You accepted this referral for {form.cleaned_data['team']}. "
-                              "Book the first visit next.")
+    waiting = services.sharing(referral) == services.ASKED
+    messages.success(request, f"You accepted this referral for {form.cleaned_data['team']}. Book the first visit "
+                              "next." + (" The patient is asked whether your team may see their records." if waiting
+                                         else ""))
     return redirect("referrals:intake_detail", pk=referral.pk)
 
 

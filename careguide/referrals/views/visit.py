@@ -1,5 +1,6 @@
-"""The patient's pages: their referrals in plain words, getting ready for the first visit, and
-the short pre-visit questions (on the questionnaire engine) whose answers the clinician reads.
+"""The patient's pages: their referrals in plain words (and, once a team accepted one, whether
+that team may see their other records), getting ready for the first visit, and the short
+pre-visit questions (on the questionnaire engine) whose answers the clinician reads.
 
 A patient reaches only their own referrals (``services.for_patient``); another id gives 404.
 """
@@ -10,9 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient
@@ -49,13 +50,15 @@ def _own_referral(request, pk, statuses=None):
 @require_GET
 @patient_only
 def mine(request):
-    referrals = list(services.for_patient(request.user).select_related("referrer")[:50])
+    referrals = list(services.for_patient(request.user).select_related("referrer", "team")[:50])
     rows = [{
         "referral": r,
         "plain_status": PLAIN_STATUS.get(r.status, ""),
         "referrer": display_name(r.referrer),
         "can_prepare": r.status in services.PREPARE_STATUSES,
         "appointments": [a for a in appointment_views(request, r) if a.is_booked],
+        "sharing": services.sharing(r),
+        "sharing_wording": services.sharing_wording(r),
     } for r in referrals]
     return private(render(request, "referrals/visit_mine.html", {"rows": rows}))
 
@@ -66,6 +69,20 @@ def _answers(referral):
         return None
     return {"record": record,
             "sections": response_sections(questionnaires.parsed(record.questionnaire), record.resource)}
+
+
+@require_POST
+@patient_only
+def share(request, pk):
+    """The patient agrees that the team that accepted this referral sees their records."""
+    referral = _own_referral(request, pk, services.SHARE_STATUSES)
+    try:
+        services.share_records(referral, request.user)
+    except services.ReferralError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Thank you. {referral.team.name} can now see your records.")
+    return redirect("referrals:mine")
 
 
 @require_GET
