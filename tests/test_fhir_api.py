@@ -14,7 +14,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from careguide.fhir.validation import validate
-from careguide.questionnaires import services
+from careguide.questionnaires import services, versions
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval" / "fhir-questionnaires"  # copy of shared/eval
@@ -84,7 +84,7 @@ def patient_client(patient):
 
 @pytest.fixture
 def phq9(db):
-    return services.import_questionnaire(eval_resource("lforms_R4_phq9.json")).questionnaire
+    return versions.import_questionnaire(eval_resource("lforms_R4_phq9.json")).questionnaire
 
 
 def phq9_response(choice=1, **extra):
@@ -271,7 +271,7 @@ def test_a_signed_in_person_can_create_a_response_and_read_it_back(patient_clien
 
 
 def test_a_response_that_names_its_questionnaire_by_canonical_url(patient_client, db):
-    services.import_questionnaire(eval_resource("sdc_questionnaire-sdc-profile-example-hunger-vital-signs.json"))
+    versions.import_questionnaire(eval_resource("sdc_questionnaire-sdc-profile-example-hunger-vital-signs.json"))
     response = {
         "resourceType": "QuestionnaireResponse", "status": "completed",
         "questionnaire": "http://hl7.org/fhir/uv/sdc/Questionnaire/questionnaire-sdc-profile-example-hunger-vital-signs",
@@ -353,7 +353,7 @@ def test_the_subject_is_always_the_signed_in_person(patient_client, patient, phq
 
 @pytest.mark.parametrize("name", EVAL_FILES)
 def test_every_evaluation_questionnaire_accepts_a_valid_response_over_the_api(patient_client, name):
-    questionnaire = services.import_questionnaire(eval_resource(name)).questionnaire
+    questionnaire = versions.import_questionnaire(eval_resource(name)).questionnaire
     definition = services.parsed(questionnaire)
     items = []
     for item in definition.items:

@@ -19,7 +19,7 @@ from django.test import Client, RequestFactory
 from support import axe_violations
 
 from careguide.audit.models import AuditEvent
-from careguide.questionnaires import engine, services
+from careguide.questionnaires import engine, services, versions
 from careguide.questionnaires.models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.views import QuestionnaireFillView
 
@@ -83,17 +83,17 @@ def eval_resource(name):
 @pytest.fixture
 def imported(db):
     """The five evaluation questionnaires, imported as the import command does."""
-    return {name: services.import_questionnaire(eval_resource(name)).questionnaire for name in EVAL_FILES}
+    return {name: versions.import_questionnaire(eval_resource(name)).questionnaire for name in EVAL_FILES}
 
 
 @pytest.fixture
 def pain_check(db):
-    return services.import_questionnaire(copy.deepcopy(PAIN_CHECK)).questionnaire
+    return versions.import_questionnaire(copy.deepcopy(PAIN_CHECK)).questionnaire
 
 
 @pytest.fixture
 def paged(db):
-    return services.import_questionnaire(copy.deepcopy(PAGED)).questionnaire
+    return versions.import_questionnaire(copy.deepcopy(PAGED)).questionnaire
 
 
 @pytest.fixture
@@ -553,7 +553,7 @@ EVERY_TYPE = {
 
 
 def test_every_item_type_goes_through_the_html_form(client, db):
-    questionnaire = services.import_questionnaire(copy.deepcopy(EVERY_TYPE)).questionnaire
+    questionnaire = versions.import_questionnaire(copy.deepcopy(EVERY_TYPE)).questionnaire
     url = form_url(questionnaire)
     soup = page(client.get(url))
     assert_every_input_is_labelled(soup)
@@ -595,7 +595,7 @@ def test_every_item_type_goes_through_the_html_form(client, db):
     ({"pet": "Cat", "pet__other": "Parrot"}, "Choose an answer from the list or enter your own for “Pet”, not both"),
 ])
 def test_typing_mistakes_are_explained(client, db, data, message):
-    questionnaire = services.import_questionnaire(copy.deepcopy(EVERY_TYPE)).questionnaire
+    questionnaire = versions.import_questionnaire(copy.deepcopy(EVERY_TYPE)).questionnaire
     soup = page(client.post(form_url(questionnaire), data))
     assert [text for _, text in error_summary(soup)] == [message]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from careguide.questionnaires import bindings, services
+from careguide.questionnaires import bindings, versions
 from careguide.questionnaires.models import Questionnaire
 
 from .http import FhirError, absolute, fhir_response, fhir_view, read_body, require_signed_in
@@ -40,10 +40,10 @@ def create(request):
     if url and Questionnaire.objects.filter(url=url, version=version).exists() and not user.has_perm(CHANGE_PERMISSION):
         raise FhirError.simple(403, "forbidden", "Replacing a questionnaire needs permission to change questionnaires.")
     try:
-        result = services.import_questionnaire(body, keep_id=False, actor=user)
-    except services.QuestionnaireInvalid as exc:
+        result = versions.import_questionnaire(body, keep_id=False, actor=user)
+    except versions.QuestionnaireInvalid as exc:
         raise FhirError.from_issues(400, exc.issues) from exc
-    except services.VersionConflict as exc:
+    except versions.VersionConflict as exc:
         raise FhirError.simple(409, "conflict", str(exc), exc.expression) from exc
     status = 201 if result.action == "imported" else 200
     return fhir_response(as_fhir(result.questionnaire), status, _headers(request, result.questionnaire))

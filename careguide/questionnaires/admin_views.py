@@ -4,7 +4,7 @@ A new version of a triage-bound questionnaire (the side-effect check, the back-p
 came in through the FHIR API or `careguide import-questionnaire` waits here. The reviewer sees
 what changed against the live version and what the tool's safety checks find (run again on
 every view), and approves (only when the checks pass) or turns it down with a reason. Clinical
-reviewers and superusers see the list; only clinical reviewers decide (services.may_review).
+reviewers and superusers see the list; only clinical reviewers decide (versions.may_review).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 
-from . import bindings, services
+from . import bindings, services, versions
 from .models import Questionnaire
 
 
 def can_see(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or services.may_review(user)))
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or versions.may_review(user)))
 
 
 class _ReviewerOnly(View):
@@ -80,9 +80,9 @@ class ReviewView(_ReviewerOnly):
             "questionnaire": questionnaire,
             "live": live,
             "changes": changes(live, questionnaire),
-            "problems": services.safety_problems(questionnaire.url, services.parsed(questionnaire)),
+            "problems": versions.safety_problems(questionnaire.url, services.parsed(questionnaire)),
             "bound": bindings.is_bound(questionnaire.url),
-            "may_decide": services.may_review(self.request.user)
+            "may_decide": versions.may_review(self.request.user)
             and questionnaire.review_status == Questionnaire.Review.PENDING,
             **extra,
         }
@@ -93,19 +93,19 @@ class ReviewView(_ReviewerOnly):
 
     def post(self, request, pk):
         questionnaire = get_object_or_404(Questionnaire, pk=pk)
-        if not services.may_review(request.user):
+        if not versions.may_review(request.user):
             raise PermissionDenied
         decision, note = request.POST.get("decision"), request.POST.get("note", "")
         try:
             if decision == "approve":
-                services.approve(questionnaire, request.user, note)
+                versions.approve(questionnaire, request.user, note)
                 messages.success(request, f"Version {questionnaire.version} of “{questionnaire}” is now live.")
             elif decision == "reject":
-                services.reject(questionnaire, request.user, note)
+                versions.reject(questionnaire, request.user, note)
                 messages.success(request, f"Version {questionnaire.version} of “{questionnaire}” was not approved.")
             else:
-                raise services.ReviewRefused(["Choose Approve or Do not approve."])
-        except services.ReviewRefused as exc:
+                raise versions.ReviewRefused(["Choose Approve or Do not approve."])
+        except versions.ReviewRefused as exc:
             questionnaire.refresh_from_db()
             return TemplateResponse(request, self.template_name,
                                     self._context(questionnaire, errors=exc.problems, note=note), status=400)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from . import bindings, services
+from . import bindings, versions
 
 SIGN_OFF_FILE = "signed-off.yaml"
 
@@ -23,7 +23,7 @@ class ContentRefused(ValueError):
 def load_folder(folder: Path) -> list[tuple[str, str]]:
     """Load every *.json in ``folder``; return (file name, action) pairs. All or nothing."""
     try:
-        sign_offs = services.read_sign_offs(folder / SIGN_OFF_FILE)
+        sign_offs = versions.read_sign_offs(folder / SIGN_OFF_FILE)
     except ValueError as exc:
         raise ContentRefused(str(exc)) from exc
     done = []
@@ -38,8 +38,8 @@ def load_folder(folder: Path) -> list[tuple[str, str]]:
             raise ContentRefused(f"{path}: version {version} of this triage questionnaire is not signed off in "
                                  f"{folder / SIGN_OFF_FILE}. A changed questionnaire is a new version.")
         try:
-            result = services.import_questionnaire(resource, sign_off=sign_off)
-        except (services.QuestionnaireInvalid, services.VersionConflict) as exc:
+            result = versions.import_questionnaire(resource, sign_off=sign_off)
+        except (versions.QuestionnaireInvalid, versions.VersionConflict) as exc:
             raise ContentRefused(f"{path}: {exc}") from exc
         done.append((path.name, result.action))
     return done

@@ -16,7 +16,7 @@ SESSION_RESPONSES_KEY = "careguide_responses"
 class QuestionnaireQuerySet(models.QuerySet):
     def live(self):
         """Versions people may answer: every version except those a clinical reviewer has not
-        approved (a new version of a triage-bound questionnaire, services.import_questionnaire)."""
+        approved (a new version of a triage-bound questionnaire, versions.import_questionnaire)."""
         return self.filter(review_status=Questionnaire.Review.APPROVED)
 
     def current(self, url):

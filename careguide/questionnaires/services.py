@@ -1,21 +1,19 @@
-"""Writes for questionnaires and their responses. Every response write is audited in the
-same transaction; nothing invalid is stored."""
+"""Writes of questionnaire responses (questionnaire versions are ``versions``). Every response
+write is audited in the same transaction; nothing invalid is stored; a response to a
+triage-bound questionnaire is judged and its tool's records stored with it (``bindings``)."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import logging
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from threading import Lock
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careguide.audit import service as audit
-from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
+from careguide.fhir.validation import FhirValidationError, validate
 
 from . import bindings, engine
 from .models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
@@ -27,27 +25,12 @@ SESSION_RESPONSES_LIMIT = 50
 USER_IDENTIFIER_SYSTEM = "urn:careguide:user"
 
 
-class QuestionnaireInvalid(ValueError):
-    """The questionnaire is not valid FHIR or the engine cannot use it."""
-
-    def __init__(self, issues: list[FhirIssue]):
-        self.issues = issues
-        super().__init__("; ".join(i.diagnostics for i in issues))
-
-
 class ResponseInvalid(ValueError):
     """The response does not answer its questionnaire correctly; `issues` name each linkId."""
 
     def __init__(self, issues: list[engine.Issue]):
         self.issues = issues
         super().__init__("; ".join(f"{i.link_id or '-'}: {i.message}" for i in issues))
-
-
-@dataclass
-class ImportResult:
-    questionnaire: Questionnaire
-    action: str  # "imported", "updated" or "unchanged"
-    warnings: list[FhirIssue] = field(default_factory=list)
 
 
 _parsed_cache: dict[tuple, engine.Questionnaire] = {}
@@ -68,26 +51,6 @@ def parsed(questionnaire: Questionnaire) -> engine.Questionnaire:
     return found
 
 
-def check_questionnaire(resource) -> tuple[engine.Questionnaire, list[FhirIssue]]:
-    """Validate a Questionnaire as FHIR and for the engine; return it parsed, with warnings."""
-    try:
-        warnings = validate(resource, "Questionnaire")
-    except FhirValidationError as exc:
-        raise QuestionnaireInvalid(exc.issues) from exc
-    try:
-        definition = engine.parse_questionnaire(resource)
-    except engine.QuestionnaireError as exc:
-        raise QuestionnaireInvalid([_definition_issue(i) for i in exc.issues]) from exc
-    warnings += [_definition_issue(i) for i in definition.warnings]
-    return definition, warnings
-
-
-def _definition_issue(issue: engine.Issue) -> FhirIssue:
-    where = engine.response.fhirpath_string(issue.link_id or "")
-    expression = (f"Questionnaire.repeat(item).where(linkId={where})",) if issue.link_id else ()
-    return FhirIssue(issue.severity, "business-rule" if issue.is_error else "informational", issue.message, expression)
-
-
 def _stamp(resource: dict, fhir_id: str, version_id: int, when) -> dict:
     stamped = copy.deepcopy(resource)
     stamped["id"] = fhir_id
@@ -97,197 +60,6 @@ def _stamp(resource: dict, fhir_id: str, version_id: int, when) -> dict:
     # id and meta first, as FHIR servers conventionally write them; the rest as received.
     return {"resourceType": stamped.pop("resourceType"), "id": stamped.pop("id"), "meta": meta,
             **{k: v for k, v in stamped.items() if k != "meta"}}
-
-
-class VersionConflict(ValueError):
-    """The url and version (or the id) are taken by a questionnaire with other content: a
-    changed questionnaire is a new version, never a change in place."""
-
-    def __init__(self, message: str, expression: str = "Questionnaire.version"):
-        self.expression = expression
-        super().__init__(message)
-
-
-class ReviewRefused(ValueError):
-    """A clinical review decision that cannot be made; ``problems`` say why."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(" ".join(problems))
-
-
-@dataclass(frozen=True)
-class SignOff:
-    """A shipped questionnaire version's clinical sign-off (content/questionnaires/signed-off.yaml)."""
-
-    by: str
-    on: str
-    sha256: str
-
-
-def read_sign_offs(path) -> dict[tuple[str, str], SignOff]:
-    """{(url, version): SignOff} from a sign-off file (none if it is missing); ValueError names
-    the file, the entry and the field at fault."""
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(path)
-    if not path.exists():
-        return {}
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: must be a list of signed-off versions")
-    found: dict[tuple[str, str], SignOff] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}: entry {number}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: must be a mapping")
-        missing = [k for k in ("url", "version", "sha256", "signed_off_by", "signed_off_on") if not entry.get(k)]
-        if missing:
-            raise ValueError(f"{where}: {', '.join(missing)} missing")
-        digest = str(entry["sha256"])
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"{where}: sha256 must be 64 lower-case hex digits")
-        key = (str(entry["url"]), str(entry["version"]))
-        if key in found:
-            raise ValueError(f"{where}: {key[0]} version {key[1]} is listed twice")
-        found[key] = SignOff(by=str(entry["signed_off_by"]), on=str(entry["signed_off_on"]), sha256=digest)
-    return found
-
-
-def content_digest(resource: dict) -> str:
-    """SHA-256 of a questionnaire's content: everything but id, meta and status (a version may
-    be retired without becoming another version)."""
-    content = {k: v for k, v in resource.items() if k not in ("id", "meta", "status")}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def safety_problems(questionnaire_url: str, definition) -> list[str]:
-    """What the triage tool bound to this url finds unsafe in a version (nothing if unbound)."""
-    binding = bindings.for_url(questionnaire_url)
-    return list(binding.safety_problems(definition)) if binding is not None else []
-
-
-@transaction.atomic
-def import_questionnaire(resource: dict, *, keep_id: bool = True, actor=None,
-                         sign_off: SignOff | None = None) -> ImportResult:
-    """Store a new questionnaire version. Importing the same content again changes nothing
-    (a change of ``status`` alone, e.g. retiring it, is applied); other content under a url and
-    version (or an id) that is taken raises ``VersionConflict``.
-
-    A new version of a triage-bound questionnaire goes live only when it is safe for its tool
-    and a clinician has approved it: with ``sign_off`` (a shipped file, checked against its
-    digest) it is approved at once, or refused as ``QuestionnaireInvalid`` if unsafe; otherwise
-    it waits for a clinical reviewer (``approve``)."""
-    definition, warnings = check_questionnaire(resource)
-    url, version = resource.get("url", ""), str(resource.get("version", ""))
-    digest = content_digest(resource)
-    by_id = None
-    if keep_id and resource.get("id"):
-        by_id = Questionnaire.objects.select_for_update().filter(fhir_id=resource["id"]).first()
-    by_version = Questionnaire.objects.select_for_update().filter(url=url, version=version).first() if url else None
-    if by_id is not None and by_version is not None and by_id.pk != by_version.pk:
-        raise VersionConflict(f"The id {resource['id']} belongs to another questionnaire version.", "Questionnaire.id")
-    existing = by_version or by_id
-    if existing is not None:
-        if (existing.url, existing.version) != (url[:255], version[:64]):
-            which = f"version {existing.version or '(none)'} of {existing.url or 'a questionnaire'}"
-            raise VersionConflict(f"The id {existing.fhir_id} is {which}. A new version needs a new id.",
-                                  "Questionnaire.id")
-        if (existing.content_digest or content_digest(existing.resource)) != digest:
-            raise VersionConflict(
-                f"Version {version or '(none)'} of {url or existing.fhir_id} already exists with other content."
-                " A changed questionnaire must have a new version.")
-        status = str(resource.get("status", "active"))[:16]
-        if status == existing.status:
-            return ImportResult(existing, "unchanged", warnings)
-        existing.status = status
-        existing.version_id += 1
-        existing.resource = _stamp({**existing.resource, "status": status}, existing.fhir_id, existing.version_id,
-                                   timezone.now())
-        existing.save(update_fields=["status", "version_id", "resource", "updated_at"])
-        if actor is not None:
-            audit.record(actor, audit.UPDATE, existing, detail=f"status {status}")
-        return ImportResult(existing, "updated", warnings)
-
-    problems = safety_problems(url, definition)
-    bound = bindings.is_bound(url)
-    fhir_id = resource["id"] if keep_id and resource.get("id") else str(uuid.uuid4())
-    questionnaire = Questionnaire(fhir_id=fhir_id, version_id=1, content_digest=digest, safety_problems=problems,
-                                  submitted_by=actor if getattr(actor, "pk", None) else None)
-    if bound and sign_off is not None:
-        if sign_off.sha256 != digest:
-            message = f"Version {version} differs from the version signed off on {sign_off.on}."
-            raise QuestionnaireInvalid([FhirIssue("error", "business-rule", message)])
-        if problems:
-            raise QuestionnaireInvalid([FhirIssue("error", "business-rule", p) for p in problems])
-        questionnaire.review_status = Questionnaire.Review.APPROVED
-        questionnaire.review_note = f"Signed off by {sign_off.by} on {sign_off.on}."
-        questionnaire.reviewed_at = timezone.now()
-    elif bound:
-        questionnaire.review_status = Questionnaire.Review.PENDING
-    questionnaire.url = url[:255]
-    questionnaire.version = version[:64]
-    questionnaire.name = str(resource.get("name", ""))[:255]
-    questionnaire.title = str(resource.get("title", ""))[:255]
-    questionnaire.status = str(resource.get("status", "active"))[:16]
-    questionnaire.resource = _stamp(resource, questionnaire.fhir_id, questionnaire.version_id, timezone.now())
-    questionnaire.save()
-    if actor is not None:
-        audit.record(actor, audit.CREATE, questionnaire,
-                     detail="waiting for clinical review" if questionnaire.review_status == "pending" else "")
-    return ImportResult(questionnaire, "imported", warnings)
-
-
-def may_review(user) -> bool:
-    """Clinical reviewers decide whether a triage-bound questionnaire version goes live."""
-    from careguide.accounts.roles import REVIEWERS
-
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and user.groups.filter(name=REVIEWERS).exists())
-
-
-@transaction.atomic
-def approve(questionnaire: Questionnaire, reviewer, note: str = "") -> Questionnaire:
-    """A clinical reviewer lets a waiting version go live, once its tool's safety checks pass
-    against it (run again now: the rules may have changed since it came in)."""
-    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if not may_review(reviewer):
-        raise ReviewRefused(["Only a clinical reviewer can approve a questionnaire."])
-    if locked.review_status != Questionnaire.Review.PENDING:
-        raise ReviewRefused([f"This version is already {locked.get_review_status_display().lower()}."])
-    problems = safety_problems(locked.url, parsed(locked))
-    if problems:
-        locked.safety_problems = problems
-        locked.save(update_fields=["safety_problems", "updated_at"])
-        raise ReviewRefused(problems)
-    locked.review_status = Questionnaire.Review.APPROVED
-    locked.reviewed_by, locked.reviewed_at, locked.review_note = reviewer, timezone.now(), note.strip()
-    locked.safety_problems = []
-    locked.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note", "safety_problems",
-                               "updated_at"])
-    audit.record(reviewer, audit.UPDATE, locked, detail="approved by clinical review")
-    return locked
-
-
-@transaction.atomic
-def reject(questionnaire: Questionnaire, reviewer, note: str) -> Questionnaire:
-    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if not may_review(reviewer):
-        raise ReviewRefused(["Only a clinical reviewer can turn down a questionnaire."])
-    if locked.review_status != Questionnaire.Review.PENDING:
-        raise ReviewRefused([f"This version is already {locked.get_review_status_display().lower()}."])
-    if not (note or "").strip():
-        raise ReviewRefused(["Say why this version is not approved."])
-    locked.review_status = Questionnaire.Review.REJECTED
-    locked.reviewed_by, locked.reviewed_at, locked.review_note = reviewer, timezone.now(), note.strip()
-    locked.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
-    audit.record(reviewer, audit.UPDATE, locked, detail="not approved by clinical review")
-    return locked
 
 
 def canonical(questionnaire: Questionnaire) -> str:

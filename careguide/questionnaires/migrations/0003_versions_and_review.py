@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def _digest(resource):
-    # As careguide.questionnaires.services.content_digest, frozen here for this migration.
+    # As careguide.questionnaires.versions.content_digest, frozen here for this migration.
     import hashlib
     import json
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from careguide.questionnaires import services
+from careguide.questionnaires import versions
 
 
 class Command(BaseCommand):
@@ -31,16 +31,16 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"{name}: not valid JSON ({exc}). Nothing was imported.") from exc
             try:
-                services.check_questionnaire(resource)
-            except services.QuestionnaireInvalid as exc:
+                versions.check_questionnaire(resource)
+            except versions.QuestionnaireInvalid as exc:
                 raise CommandError(self._problems(name, exc.issues)) from exc
             resources.append((name, resource))
         results = []
         with transaction.atomic():
             for name, resource in resources:
                 try:
-                    results.append((name, services.import_questionnaire(resource)))
-                except services.VersionConflict as exc:
+                    results.append((name, versions.import_questionnaire(resource)))
+                except versions.VersionConflict as exc:
                     raise CommandError(f"{name}: {exc} Nothing was imported.") from exc
         for name, result in results:
             questionnaire = result.questionnaire
