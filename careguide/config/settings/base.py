@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from careguide.config.env import env_float, env_int, env_str
+from careguide.config.env import env_float, env_int, env_str, for_concurrent_writers
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "careguide"
@@ -97,11 +97,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": for_concurrent_writers(dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'careguide.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
-    )
+    ))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
