@@ -10,12 +10,11 @@ These tests commit for real (transaction=True), so they make everything they nee
 a flush by an earlier transactional test leaves no demo accounts or groups behind.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
+from concurrency_support import run_together
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -46,28 +45,6 @@ def make_world(n):
         workflow.move(referral, "accepted", actor=referrer)
         referrals.append(referral)
     return slot, nurse, referrals
-
-
-def run_together(n, work):
-    """Run work(i) in n threads released together by a barrier; return their results."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # reported by the assertions below, not lost in the thread
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def assert_one_booking(slot, referrals):

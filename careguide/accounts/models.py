@@ -43,3 +43,24 @@ class ConsentRecord(models.Model):
         if self.pk:
             raise ValueError("Consent records are never changed; add a new one.")
         super().save(*args, **kwargs)
+
+
+class PendingRegistration(models.Model):
+    """Someone asked for an account for this email address; the account is made only when the
+    owner of the address follows the link we emailed (careguide.accounts.registration).
+
+    The link's token is kept only as its SHA-256 digest. Rows older than the link's lifetime
+    are deleted by the next registration; the account's own rows replace them.
+    """
+
+    email = models.CharField(max_length=150, db_index=True)  # normalised: lower case
+    first_name = models.CharField(max_length=150, blank=True)
+    next_url = models.CharField(max_length=500, blank=True)  # a page on this site, checked when given
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Registration started {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ details is marked never_cache, so neither browsers nor the anonymous page cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
@@ -23,7 +23,7 @@ from careguide.accounts.roles import is_primary_care
 from careguide.careteam.scoping import is_care_team
 from careguide.core.context_processors import organization
 
-from . import forms, sections, services
+from . import forms, registration, sections, services
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,23 +37,77 @@ def safe_next(request) -> str:
     return ""
 
 
+def _site(request) -> registration.Site:
+    org = organization(request)["org"]
+    return registration.Site(base_url=request.build_absolute_uri("/").rstrip("/"),
+                             name=getattr(org, "site_name", "") or "Cancer Care Guide")
+
+
 @never_cache
-@sensitive_post_parameters("password1", "password2")
 def register(request):
+    """Step 1: an email address and a first name; then "check your email", whatever the address."""
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "accounts:home")
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.register_patient(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"].strip(),
-            consent_wording=forms.CONSENT_WORDING,
-        )
+        registration.start(email=form.cleaned_data["email"], first_name=form.cleaned_data["first_name"].strip(),
+                           next_url=next_url, site=_site(request))
+        return redirect("accounts:register_sent")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+def register_sent(request):
+    return render(request, "accounts/register_sent.html", {"link_hours": registration.LINK_HOURS})
+
+
+REGISTRATION_TOKEN = "_registration_token"  # noqa: S105 - a session key, not a secret
+
+
+@never_cache
+def register_confirm(request, token):
+    """The emailed link: keep its token in the session and move to a page whose address does
+    not hold it (as Django's password reset does), so it stays out of history and Referer."""
+    if registration.pending_for(token) is None:
+        return _link_invalid(request)
+    request.session[REGISTRATION_TOKEN] = token
+    return redirect("accounts:register_finish")
+
+
+def _link_invalid(request):
+    return render(request, "accounts/register_link_invalid.html", {"link_hours": registration.LINK_HOURS},
+                  status=404)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def register_finish(request):
+    """Step 2: the owner of the address chooses a password and agrees; the account is made."""
+    token = request.session.get(REGISTRATION_TOKEN, "")
+    pending = registration.pending_for(token)
+    if pending is None:
+        return _link_invalid(request)
+    form = forms.FinishRegistrationForm(request.POST or None, email=pending.email, first_name=pending.first_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, next_url = registration.finish(token, password=form.cleaned_data["password1"],
+                                                 consent_wording=forms.CONSENT_WORDING)
+        except (registration.LinkInvalid, services.EmailTaken):
+            # Used or expired meanwhile, or another link to this address was used first (the
+            # page says to sign in if the account is made).
+            return _link_invalid(request)
+        finally:
+            request.session.pop(REGISTRATION_TOKEN, None)
+        if request.user.is_authenticated:
+            logout(request)  # someone else was signed in on this browser
         login(request, user, backend=MODEL_BACKEND)
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = ""
         return redirect(next_url or "accounts:home")
-    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+    return render(request, "accounts/register_finish.html", {"form": form, "email": pending.email},
+                  status=400 if form.errors else 200)
 
 
 def landing_url(user) -> str:
