@@ -12,11 +12,11 @@ from concurrency_support import run_together
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from test_diary_entries import quiet_day
 
 from careguide.alerts.models import Alert, TriageEvent
 from careguide.diary import services, wording
 from careguide.diary.models import DiaryEntry
-from test_diary_entries import quiet_day
 
 
 def make_patient(username="twice@example.org"):

@@ -64,3 +64,21 @@ class PendingRegistration(models.Model):
 
     def __str__(self):
         return f"Registration started {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SentForm(models.Model):
+    """A form a person sent, by the one-time key it was shown with, and what it made: the same
+    form sent again (a double click, back and resend) finds this row and what the first made,
+    instead of making it twice (careguide.accounts.once). Names objects, never their contents."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100)  # e.g. "referrals.referral"
+    object_id = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="accounts_form_sent_once")]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id}"

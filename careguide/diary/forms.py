@@ -8,13 +8,13 @@ groups in order; ``error_links()`` gives the error summary an anchor per error.
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.utils.text import slugify
+
+from careguide.accounts.once import OneTimeKeyField
 
 from . import proctcae, wording
 from .crosswalk import RASH_EXTENTS, crosswalk
@@ -104,11 +104,10 @@ class EntryForm(forms.Form):
 
     # A new one-time key each time the form is shown; sent back with the answers, it lets the
     # diary store a form sent twice only once (services.save_entry).
-    submission = forms.CharField(required=False, widget=forms.HiddenInput)
+    submission = OneTimeKeyField()
 
     def __init__(self, *args, terms: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["submission"].initial = secrets.token_urlsafe(16)
         self.terms = [t for t in terms if t in wording.TRACKABLE]
         cw = crosswalk()
         for term in self.terms:
@@ -209,11 +208,6 @@ class EntryForm(forms.Form):
         for name in (*SAFETY_QUESTIONS, "bleeding"):
             self._need(name)
         return self.cleaned_data
-
-    def clean_submission(self) -> str:
-        # Anything but a key this form could have made is ignored (the entry is then new).
-        value = self.cleaned_data.get("submission") or ""
-        return value if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", value) else ""
 
     def to_input(self) -> EntryInput:
         """The checked answers for ``services.save_entry``. Answers to follow-up questions

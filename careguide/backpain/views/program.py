@@ -152,7 +152,10 @@ def check_in(request):
         return render(request, "backpain/check_in_paused.html", {"enrollment": enrollment, "private": True})
     # The gate is asked again before every check-in (a new warning sign stops the program).
     gate_response = backpain_gate.fresh_check_in_gate(request)
-    if gate_response is None:
+    # A gate answer serves one check-in; sent again, the form finds that check-in (services).
+    used = gate_response is not None and (
+        CheckIn.objects.for_user(request.user).filter(gate_response=gate_response).exists())
+    if gate_response is None or (used and request.method != "POST"):
         return redirect(reverse("backpain:gate") + "?for=check-in")
     form = CheckInForm(request.POST or None)
     if request.method == "POST":
@@ -164,7 +167,6 @@ def check_in(request):
             check = services.record_check_in(
                 enrollment, form.cleaned_data["pain"], form.cleaned_data["limits"], gate_response, request.user
             )
-            request.session.pop(backpain_gate.CHECK_IN_SESSION_KEY, None)
             enrollment.refresh_from_db()
             if enrollment.status == Enrollment.Status.COMPLETED:
                 messages.success(request, "Thank you. That was your last check-in: you have finished the program.")
