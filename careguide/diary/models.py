@@ -7,7 +7,8 @@ Corrections: an entry is never edited. Saving the diary again on the same day st
 version and marks the previous one ``superseded`` (the only field ever changed, in the same
 transaction, audited). So at most one current entry exists per patient per day (a database
 constraint), and the history of what was said, and what the rules answered, is kept.
-The same form sent twice stores one entry: each rendered form carries a one-time key.
+The same form sent twice stores one entry: each form shown carries a one-time key
+(careguide.accounts.once).
 """
 
 from django.conf import settings
@@ -75,9 +76,6 @@ class DiaryEntry(models.Model):
     findings = models.JSONField(default=list)
     rule_set_version = models.CharField(max_length=64)
     crosswalk_version = models.CharField(max_length=64)
-    # The one-time key of the form this entry was sent from: the same form sent again (a double
-    # click, back and resend) finds this entry instead of storing a second one.
-    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = PatientDataQuerySet.as_manager()
 
@@ -87,10 +85,6 @@ class DiaryEntry(models.Model):
             models.UniqueConstraint(fields=["patient", "date", "version"], name="diary_entry_version_once"),
             models.UniqueConstraint(
                 fields=["patient", "date"], condition=Q(superseded=False), name="diary_one_current_entry_a_day"
-            ),
-            models.UniqueConstraint(
-                fields=["patient", "submission_key"], condition=~Q(submission_key=""),
-                name="diary_entry_sent_once",
             ),
         ]
 

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from careguide.accounts import once
 from careguide.audit import service as audit
 
 from . import crosswalk, proctcae, wording
@@ -128,8 +129,8 @@ def save_entry(patient, data: EntryInput, *, day=None, submission_key: str = "")
     try:
         return _store_entry(patient, data, day, raw, grades, result, submission_key)
     except IntegrityError:
-        # Only the key's constraint can refuse here (saves of a patient are serialised below):
-        # a twin request stored the same form a moment ago.
+        # Only the one-time key's constraint can refuse here (saves of a patient are serialised
+        # below): a twin request stored the same form a moment ago.
         already = _sent_before(patient, submission_key)
         if already is None:
             raise
@@ -137,9 +138,7 @@ def save_entry(patient, data: EntryInput, *, day=None, submission_key: str = "")
 
 
 def _sent_before(patient, submission_key: str) -> DiaryEntry | None:
-    if not submission_key:
-        return None
-    return DiaryEntry.objects.filter(patient=patient, submission_key=submission_key).first()
+    return once.made_with(patient, submission_key, DiaryEntry)
 
 
 def _store_entry(patient, data, day, raw, grades, result, submission_key) -> DiaryEntry:
@@ -183,8 +182,8 @@ def _store_entry(patient, data, day, raw, grades, result, submission_key) -> Dia
             ],
             rule_set_version=result.rule_set_version,
             crosswalk_version=crosswalk.crosswalk().version,
-            submission_key=submission_key,
         )
+        once.remember(patient, submission_key, entry)
         SymptomAnswer.objects.bulk_create(
             SymptomAnswer(
                 entry=entry, term=term, frequency=a.frequency, severity=a.severity,
