@@ -126,3 +126,36 @@ def test_eight_people_writing_at_once_get_no_errors_and_every_write_lands():
     assert sorted(Referral.objects.filter(pk__in=[r.pk for r in referrals]).values_list("status", flat=True)) == \
         ["accepted"] * (N // 2) + ["scheduled"] * (N // 2)
     assert [a[2] for a in answers if a[0] == "book" and a[1] == 302] == [reverse("appointments:mine")] * (N // 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_pages_never_waits_for_a_writer():
+    """A write transaction holds SQLite's one write lock; pages that only read must not take it
+    (no ATOMIC_REQUESTS, no write on a read), so they are answered while a write is under way."""
+    import threading
+
+    from django.db import connections, transaction
+
+    person = services.register_patient(email="reader@example.org", password=PASSWORD, first_name="Rea",
+                                       consent_wording=forms.CONSENT_WORDING)
+    reader = signed_in(person)
+    holding, read_done = threading.Event(), threading.Event()
+    answered_while_held = []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                diary.set_tracked(person, ["Fatigue"])  # holds the write lock until the block ends
+                holding.set()
+                answered_while_held.append(read_done.wait(timeout=10))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert holding.wait(timeout=10)
+    statuses = [reader.get(url).status_code for url in (reverse("diary:home"), reverse("accounts:home"))]
+    read_done.set()
+    thread.join(timeout=30)
+    assert statuses == [200, 200]
+    assert answered_while_held == [True]
