@@ -327,8 +327,9 @@ def test_a_patient_cannot_reach_the_admin(client, patient):
     client.force_login(patient)
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    # ... and is taken to their own account page, not left on the admin's sign-in page.
     response = client.get("/admin/pages/", follow=True)
-    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert response.redirect_chain[-1][0] == "/account/" and response.status_code == 200
 
 
 def test_the_header_links_to_sign_in_or_to_the_account_even_with_the_page_cache(client, patient):

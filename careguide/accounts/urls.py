@@ -1,4 +1,4 @@
-"""Patient accounts at /account/. Staff sign in at /admin/login/."""
+"""Accounts at /account/: everyone signs in at /account/sign-in/ (staff too)."""
 
 from django.urls import path
 

@@ -1,7 +1,9 @@
 """Patient accounts on the public site: Django's auth views with our forms and templates.
 
-Care-team staff sign in here too; editors, reviewers and administrators at /admin/login/
-(Wagtail). Every page here that shows a form or a person's
+Everyone signs in at /account/sign-in/ and is taken to their own place (``landing_url``):
+care-team staff to /care-team/, primary-care doctors to /referrals/, editors, reviewers and
+administrators to /admin/. Wagtail's /admin/login/ stays for the admin, and sends anyone else
+to their place (``AdminSignInView``). Every page here that shows a form or a person's
 details is marked never_cache, so neither browsers nor the anonymous page cache
 (core/pagecache.py) keep it.
 """
@@ -18,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
+from wagtail.admin.views import account as wagtail_account
 
 from careguide.accounts.roles import is_primary_care
 from careguide.careteam.scoping import is_care_team
@@ -112,8 +115,8 @@ def register_finish(request):
 
 def landing_url(user) -> str:
     """Where a person goes after signing in when no page asked for them: care-team staff to
-    the care-team queue, primary-care doctors to their referrals, everyone else to their
-    account page."""
+    the care-team queue, primary-care doctors to their referrals, editors, reviewers and
+    administrators to the admin, everyone else to their account page."""
     if is_care_team(user):
         try:
             return reverse("alerts:queue")
@@ -121,6 +124,8 @@ def landing_url(user) -> str:
             pass
     if is_primary_care(user):
         return reverse("referrals:list")
+    if user.has_perm("wagtailadmin.access_admin"):
+        return reverse("wagtailadmin_home")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
@@ -133,12 +138,14 @@ def may_open(user, url: str) -> bool:
 
 
 class SignInView(auth_views.LoginView):
-    """Sign-in for patients (email address) and care-team staff (username). Editors,
-    reviewers and administrators may use it too; they sign in to the admin at /admin/login/.
-    django-axes counts failures here (settings AXES_*) and shows accounts/locked_out.html."""
+    """The one sign-in page: patients (email address) and staff (username), each taken to their
+    own place (``landing_url``); the footer's "Staff sign in" leads here. Someone already
+    signed in goes straight there. django-axes counts failures here (settings AXES_*) and shows
+    accounts/locked_out.html."""
 
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
+    redirect_authenticated_user = True
 
     def get_success_url(self):
         user = self.request.user
@@ -146,6 +153,23 @@ class SignInView(auth_views.LoginView):
         if next_url and may_open(user, next_url):
             return next_url
         return landing_url(user)
+
+
+class AdminSignInView(wagtail_account.LoginView):
+    """Wagtail's sign-in page (/admin/login/), for people who may use the admin. A nurse, doctor
+    or patient who signs in there, or opens the admin while signed in, is taken to their own
+    place instead of the admin's "you do not have permission" page."""
+
+    def get(self, *args, **kwargs):
+        user = self.request.user
+        if user.is_authenticated and not user.has_perm("wagtailadmin.access_admin"):
+            return redirect(landing_url(user))
+        return super().get(*args, **kwargs)
+
+    def get_success_url(self):
+        if not self.request.user.has_perm("wagtailadmin.access_admin"):
+            return landing_url(self.request.user)
+        return super().get_success_url()
 
 
 class SignOutView(auth_views.LogoutView):

@@ -126,9 +126,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Patients and care-team staff sign in on the public site (/account/sign-in/); editors,
-# reviewers and administrators at /admin/login/ (Wagtail). Care-team staff land on the
-# care-team queue after sign-in (accounts/views.py).
+# Everyone signs in on the public site (/account/sign-in/) and lands on their own place:
+# care-team staff on the care-team queue, primary-care doctors on their referrals, editors,
+# reviewers and administrators in the admin (accounts/views.py landing_url).
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "/"
