@@ -42,6 +42,7 @@ TAKEN = "That time was just taken. Choose another."
 
 
 def make_world():
+    restore_site()
     call_command("load_content", verbosity=0)
     User = get_user_model()
     team = CareTeam.objects.create(name="Writers' team")
@@ -66,6 +67,17 @@ def make_world():
     slots = [Slot.objects.create(clinician=doctor, location="fremont", start=start + timedelta(hours=i),
                                  end=start + timedelta(hours=i, minutes=30)) for i in range(N // 2)]
     return patients, nurse, referrals, slots
+
+
+def restore_site():
+    """The locale, root page and default site that migrations make, which an earlier
+    transactional test's flush may have taken; load_content builds the library on them."""
+    from wagtail.models import Locale, Page, Site
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Site.objects.filter(is_default_site=True).exists():
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
 
 
 def signed_in(user) -> Client:
