@@ -86,9 +86,10 @@ def cache_from_url(url: str) -> dict:
 #   writer (that could deadlock), so it fails at once with "database is locked";
 # - a busy timeout: a second writer waits its turn (up to this long) instead of failing;
 # - synchronous=FULL (SQLite's default, said here on purpose): every commit reaches the disk
-#   before the page says "saved" and the care team is emailed. NORMAL would be faster
-#   (`make bench-writes`: about 1.5 times on this machine) but a power cut could undo the last
-#   commits, such as a saved diary entry and the alert it raised (ADR 0024).
+#   before the page says "saved" and the care team is emailed. NORMAL saves a disk flush per
+#   commit, but a power cut could then undo the last commits, such as a saved diary entry and
+#   the alert it raised; `make bench-writes` measured no difference between the two (the two
+#   workers' CPU is the limit), so durability wins (ADR 0024).
 SQLITE_BUSY_TIMEOUT_SECONDS = 20
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
