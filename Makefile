@@ -12,6 +12,8 @@ HOST ?= 127.0.0.1
 # Where `make run` keeps its database, media, secret key and static files.
 DATA_DIR ?= var
 WORKERS ?= 2
+# How many people write at once in `make bench-writes`.
+BENCH_WRITERS ?= 8
 
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_NO_PROGRESS := 1
@@ -59,6 +61,10 @@ bench-pages: install bench-deps ## library pages: gunicorn (page cache on/off) b
 .PHONY: bench-triage
 bench-triage: install ## side-effect rules: cases/s in-process, then API p50/p99 at 100 req/s from a second process
 	$(VENV)/bin/python scripts/bench_triage.py
+
+.PHONY: bench-writes
+bench-writes: install test-deps ## BENCH_WRITERS (8) people writing at once on SQLite, then PostgreSQL: throughput, p50/p99, errors
+	$(VENV)/bin/python scripts/bench_writes.py --writers $(BENCH_WRITERS)
 
 .PHONY: install-bench
 install-bench: $(UV)

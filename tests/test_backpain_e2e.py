@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from accounts_support import link_in_server_log
 from playwright.sync_api import expect
 from support import E2E_NURSE_PASSWORD, axe_violations, run_on_server
 from test_triage_e2e import sign_in
@@ -108,9 +109,13 @@ for enrollment in Enrollment.objects.filter(user__email="{email}", status__in=["
 """
 
 
-def register_from_the_result(page, email):
+def register_from_the_result(page, server, email):
+    """Register from a result page as a person does: the address, then the emailed link."""
     page.get_by_role("link", name="create an account").click()
     page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(server["base"] + link_in_server_log(server, email))  # the link the server emailed
     page.get_by_label("Create a password").fill("a long and careful password 42")
     page.get_by_label("Enter the password again").fill("a long and careful password 42")
     page.locator("input[name=consent]").check()
@@ -137,7 +142,7 @@ def test_a_patient_is_cleared_by_their_care_team_and_the_team_hears_of_their_che
     base = server["base"]
     email = f"patient-{uuid.uuid4().hex[:8]}@example.org"
     result_url = see_doctor_first_in_the_dialog(page, base)
-    register_from_the_result(page, email)
+    register_from_the_result(page, server, email)
     expect(page).to_have_url(result_url)  # back to the result, now as the account's own
     expect(page.locator("#id_attest")).to_have_count(0)  # no self-attestation with a care team
     assert axe_violations(page) == []
@@ -229,7 +234,7 @@ def test_without_a_care_team_my_doctor_cleared_me_is_self_reported(server, brows
     base = server["base"]
     email = f"solo-{uuid.uuid4().hex[:8]}@example.org"
     result_url = see_doctor_first_in_the_dialog(page, base)
-    register_from_the_result(page, email)
+    register_from_the_result(page, server, email)
     run_on_server(server, "shell", "-c", NO_CARE_TEAM.format(email=email))
     page.goto(result_url)
     expect(page.get_by_role("button", name="Ask my care team to clear me")).to_have_count(0)

@@ -1,19 +1,20 @@
 """No slot is ever booked twice, even when many people book it at the same moment.
 
-Parallel: on PostgreSQL, N threads (each with its own database connection) book one slot for N
-different referrals at once; exactly one wins and the others are told it was just taken.
+Parallel: N threads (each with its own database connection) book one slot for N different
+referrals at once; exactly one wins and the others are told it was just taken. On PostgreSQL the
+slot's row lock orders them; on SQLite the immediate write transactions of the settings do
+(careguide/config/env.py: without them the losers got "database is locked", a 500).
 Sequential: the same outcome one after the other, on every database.
 
 These tests commit for real (transaction=True), so they make everything they need themselves:
 a flush by an earlier transactional test leaves no demo accounts or groups behind.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
+from concurrency_support import run_together
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -46,28 +47,6 @@ def make_world(n):
     return slot, nurse, referrals
 
 
-def run_together(n, work):
-    """Run work(i) in n threads released together by a barrier; return their results."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # reported by the assertions below, not lost in the thread
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def assert_one_booking(slot, referrals):
     assert Appointment.objects.filter(slot=slot, status="booked").count() == 1
     assert Appointment.objects.filter(slot=slot).count() == 1
@@ -75,13 +54,6 @@ def assert_one_booking(slot, referrals):
     assert statuses == ["accepted"] * (len(referrals) - 1) + ["scheduled"]
 
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite serialises writers (one write transaction at a time), so threads cannot race there; "
-           "the parallel test runs on PostgreSQL (scripts/with-postgres) and the sequential one everywhere.")
-
-
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_service_calls_book_one_slot_exactly_once():
     slot, nurse, referrals = make_world(N)
@@ -98,7 +70,6 @@ def test_parallel_service_calls_book_one_slot_exactly_once():
     assert_one_booking(slot, referrals)
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_posts_book_one_slot_exactly_once():
     slot, nurse, referrals = make_world(N)

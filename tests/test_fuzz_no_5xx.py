@@ -35,7 +35,7 @@ from careguide.careteam.models import CareTeam
 from careguide.journey import catalog
 from careguide.journey import services as journey
 from careguide.procedures import checklists
-from careguide.questionnaires import services as questionnaires
+from careguide.questionnaires import versions as questionnaires
 from careguide.questionnaires.models import Questionnaire
 from careguide.referrals import services as referrals
 from careguide.referrals.models import Slot

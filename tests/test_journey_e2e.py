@@ -37,7 +37,7 @@ def test_a_patient_follows_a_procedure_checklist(server, browser):
     name = f"Lena{uuid.uuid4().hex[:8]}"
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    register(page, base, name)
+    register(page, server, name)
 
     page.goto(base + "/conditions/bone-cancer/")
     page.get_by_role("link", name="Prepare for your procedure").first.click()
@@ -86,7 +86,7 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     email = f"{name.lower()}@example.org"
     patient_context = browser.new_context(viewport={"width": 390, "height": 844})
     patient = patient_context.new_page()
-    register(patient, base, name)
+    register(patient, server, name)
 
     # The primary-care doctor refers the patient, urgently.
     gp_context = browser.new_context()

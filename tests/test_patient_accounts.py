@@ -2,13 +2,18 @@
 account page; what a patient sees and where they end up."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from accounts_support import emailed_link
 from bs4 import BeautifulSoup
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from careguide.accounts import forms, services
 from careguide.accounts.models import ConsentRecord
@@ -34,13 +39,6 @@ def patient(db):
                                      consent_wording=forms.CONSENT_WORDING)
 
 
-def registration(**changes):
-    data = {"email": "Bea@Example.org", "first_name": "Bea", "password1": PASSWORD, "password2": PASSWORD,
-            "consent": "on"}
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
@@ -60,10 +58,32 @@ def signed_in_user(client):
     return get_user_model().objects.filter(pk=client.session.get("_auth_user_id")).first()
 
 
-# --- register --------------------------------------------------------------------------
+# --- register (ADR 0024: the same "check your email" for every address) ---------------------------
 
-def test_registering_signs_the_patient_in_and_records_their_consent(client):
-    response = client.post(REGISTER, registration())
+def start(client, email="Bea@Example.org", first_name="Bea", url=REGISTER):
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the email goes after the commit
+        return client.post(url, {"email": email, "first_name": first_name})
+
+
+def finish_page(client, email="bea@example.org"):
+    response = client.get(emailed_link(email))
+    assert response.status_code == 302
+    return response.url
+
+
+def test_registering_emails_a_link_and_the_account_is_made_when_its_owner_follows_it(client):
+    response = start(client)
+    assert response.status_code == 302 and response.url == reverse("accounts:register_sent")
+    assert "Check your email" in page(client.get(response.url)).h1.get_text()
+    assert not get_user_model().objects.filter(username="bea@example.org").exists()  # nothing yet
+    assert mail.outbox[0].to == ["bea@example.org"]
+    assert mail.outbox[0].subject == "Finish creating your Cancer Care Guide account"
+    assert "Hello Bea," in mail.outbox[0].body and "for 24 hours" in mail.outbox[0].body
+
+    url = finish_page(client)
+    form = page(client.get(url))
+    assert form.h1.get_text() == "Finish creating your account" and "bea@example.org" in form.main.get_text()
+    response = client.post(url, {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.status_code == 302 and response.url == "/account/"
     user = signed_in_user(client)
     assert user.username == user.email == "bea@example.org"
@@ -72,56 +92,131 @@ def test_registering_signs_the_patient_in_and_records_their_consent(client):
     consent = ConsentRecord.objects.get(user=user)
     assert consent.purpose == ConsentRecord.STORE_ANSWERS and consent.wording == forms.CONSENT_WORDING
     assert AuditEvent.objects.filter(patient=user, object_type="accounts.consentrecord").count() == 1
-    home = client.get("/account/")
-    assert "Hello, Bea" in home.content.decode()
+    assert "Hello, Bea" in client.get("/account/").content.decode()
+    assert authenticate(username="bea@example.org", password=PASSWORD) == user
 
 
 def test_registering_goes_on_to_a_local_next_page(client):
-    response = client.post(REGISTER + "?next=/back-pain-program/", registration())
+    start(client, url=REGISTER + "?next=/back-pain-program/")
+    response = client.post(finish_page(client), {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.url == "/back-pain-program/"
 
 
-def test_an_email_that_is_already_registered_in_another_case_is_refused(client, patient):
-    response = client.post(REGISTER, registration(email="  ANN@example.ORG "))
-    assert response.status_code == 200
-    message = "An account with this email already exists. Sign in or reset your password."
-    assert field_errors(response, "email") == [message]
-    assert summary(response) == [(message, "#id_email")]
+def test_an_address_with_an_account_gets_the_same_page_and_its_owner_an_email(client, patient):
+    unknown = start(client, email="new@example.org")
+    known = start(client, email="  ANN@example.ORG ")
+    # The page says the same for both: nobody learns from it whether an address has an account.
+    assert known.status_code == unknown.status_code == 302 and known.url == unknown.url
+    assert client.get(known.url).content == client.get(unknown.url).content
+    assert [m.to for m in mail.outbox] == [["new@example.org"], ["ann@example.org"]]
+    # The owner is told, with the way in, and nothing about the account changes.
+    note = mail.outbox[1]
+    assert note.subject == "You already have a Cancer Care Guide account"
+    assert "http://testserver/account/sign-in/" in note.body
+    assert "http://testserver/account/password-reset/" in note.body
+    assert "/account/register/confirm/" not in note.body
     assert get_user_model().objects.filter(email__iexact="ann@example.org").count() == 1
+    assert authenticate(username="ann@example.org", password=PASSWORD) == patient
     assert "_auth_user_id" not in client.session
 
 
+def test_the_link_works_once(client):
+    start(client)
+    link = emailed_link("bea@example.org")
+    client.post(finish_page(client), {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
+    client.post(reverse("accounts:sign_out"))
+    again = client.get(link)
+    assert again.status_code == 404 and page(again).h1.get_text() == "This link no longer works"
+    assert get_user_model().objects.filter(username="bea@example.org").count() == 1
+
+
+def test_a_link_expires_after_24_hours(client):
+    start(client)
+    link = emailed_link("bea@example.org")
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        response = client.get(link)
+    assert response.status_code == 404 and page(response).h1.get_text() == "This link no longer works"
+
+
+def test_a_made_up_link_or_the_finish_page_without_one_says_the_link_does_not_work(client):
+    for url in (reverse("accounts:register_confirm", args=["made-up"]), reverse("accounts:register_finish")):
+        response = client.get(url)
+        assert response.status_code == 404 and page(response).h1.get_text() == "This link no longer works"
+
+
+def test_the_link_works_in_another_browser(client):
+    start(client)
+    other = Client()
+    response = other.post(finish_page(other), {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
+    assert response.url == "/account/" and signed_in_user(other).username == "bea@example.org"
+
+
+def test_of_two_links_to_one_address_the_first_used_makes_the_account(client):
+    start(client)
+    first = emailed_link("bea@example.org")
+    start(client)
+    second = emailed_link("bea@example.org")
+    assert first != second
+    other = Client()
+    url = finish_page(other)  # the second link
+    client.get(first)
+    response = client.post(reverse("accounts:register_finish"),
+                           {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
+    assert response.url == "/account/"
+    # Every other link to the address stops working with the account made.
+    late = other.post(url, {"password1": PASSWORD + "x", "password2": PASSWORD + "x", "consent": "on"})
+    assert late.status_code == 404
+    assert authenticate(username="bea@example.org", password=PASSWORD) is not None
+
+
 def test_a_short_password_is_refused_with_the_reason(client):
-    response = client.post(REGISTER, registration(password1="quiet tulip", password2="quiet tulip"))
+    start(client)
+    response = client.post(finish_page(client), {"password1": "quiet tulip", "password2": "quiet tulip",
+                                                  "consent": "on"})
+    assert response.status_code == 400
     assert field_errors(response, "password1") == [
         "This password is too short. It must contain at least 12 characters."]
     assert not get_user_model().objects.filter(username="bea@example.org").exists()
 
 
+def test_a_password_like_the_email_address_is_refused(client):
+    start(client, email="walkbytheriver@example.org")
+    response = client.post(finish_page(client, "walkbytheriver@example.org"),
+                           {"password1": "walkbytheriver", "password2": "walkbytheriver", "consent": "on"})
+    assert field_errors(response, "password1") == ["The password is too similar to the username."]
+
+
 def test_passwords_that_differ_are_refused(client):
-    response = client.post(REGISTER, registration(password2=PASSWORD + "!"))
+    start(client)
+    response = client.post(finish_page(client), {"password1": PASSWORD, "password2": PASSWORD + "!", "consent": "on"})
     assert field_errors(response, "password2") == ["The passwords do not match. Enter the same password twice."]
 
 
 def test_registering_needs_the_consent_box_ticked(client):
-    response = client.post(REGISTER, registration(consent=None))
+    start(client)
+    response = client.post(finish_page(client), {"password1": PASSWORD, "password2": PASSWORD})
     assert field_errors(response, "consent") == ["Tick the box to agree that we can store your answers"]
     assert summary(response) == [("Tick the box to agree that we can store your answers", "#id_consent")]
-    assert page(response).title.get_text().startswith("Error: Create an account")
+    assert page(response).title.get_text().startswith("Error: Finish creating your account")
     assert not get_user_model().objects.filter(username="bea@example.org").exists()
-
-
-def test_an_empty_form_says_what_to_enter_and_keeps_what_was_typed(client):
-    response = client.post(REGISTER, registration(email="", first_name="Bea", password1="", password2=""))
-    assert field_errors(response, "email") == ["Enter your email address"]
-    assert field_errors(response, "password1") == ["Create a password"]
-    assert page(response).find(id="id_first_name")["value"] == "Bea"
     # Passwords are never sent back in the page.
     assert PASSWORD not in response.content.decode()
 
 
-@pytest.mark.parametrize("path", [REGISTER, SIGN_IN, "/account/password-reset/"])
+def test_an_empty_form_says_what_to_enter_and_keeps_what_was_typed(client):
+    response = client.post(REGISTER, {"email": "", "first_name": "Bea"})
+    assert response.status_code == 400
+    assert field_errors(response, "email") == ["Enter your email address"]
+    assert summary(response) == [("Enter your email address", "#id_email")]
+    assert page(response).find(id="id_first_name")["value"] == "Bea"
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("path", [REGISTER, "finish", SIGN_IN, "/account/password-reset/"])
 def test_every_input_has_a_label_and_autocomplete(client, path):
+    if path == "finish":
+        start(client)
+        path = finish_page(client)
     soup = page(client.get(path))
     inputs = soup.select("main form input:not([type=hidden]):not([type=checkbox])")
     assert inputs
@@ -137,8 +232,11 @@ def test_password_inputs_ask_browsers_for_the_right_password(client):
     register = page(client.get(REGISTER))
     assert register.find(id="id_email")["autocomplete"] == "email"
     assert register.find(id="id_email")["type"] == "email"
-    assert register.find(id="id_password1")["autocomplete"] == "new-password"
-    assert register.find(id="id_password2")["autocomplete"] == "new-password"
+    start(client)
+    finish = page(client.get(finish_page(client)))
+    assert finish.find("input", attrs={"name": "username"})["autocomplete"] == "username"
+    assert finish.find(id="id_password1")["autocomplete"] == "new-password"
+    assert finish.find(id="id_password2")["autocomplete"] == "new-password"
     assert page(client.get(SIGN_IN)).find(id="id_password")["autocomplete"] == "current-password"
 
 
@@ -180,7 +278,8 @@ def test_a_next_address_on_another_site_is_ignored(client, patient, next_url):
     response = client.post(SIGN_IN, {"username": "ann@example.org", "password": PASSWORD, "next": next_url})
     assert response.url == "/account/"
     client.logout()
-    response = client.post(f"{REGISTER}?next={next_url}", registration())
+    start(client, url=f"{REGISTER}?next={next_url}")
+    response = client.post(finish_page(client), {"password1": PASSWORD, "password2": PASSWORD, "consent": "on"})
     assert response.url == "/account/"
 
 
@@ -228,8 +327,9 @@ def test_a_patient_cannot_reach_the_admin(client, patient):
     client.force_login(patient)
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    # ... and is taken to their own account page, not left on the admin's sign-in page.
     response = client.get("/admin/pages/", follow=True)
-    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert response.redirect_chain[-1][0] == "/account/" and response.status_code == 200
 
 
 def test_the_header_links_to_sign_in_or_to_the_account_even_with_the_page_cache(client, patient):

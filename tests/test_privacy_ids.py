@@ -447,5 +447,6 @@ NOT_PATIENT_DATA = {
     "fhir/<str:resource_type>",
     "back-pain-program/week/<int:week>/",  # a week of the signed-in person's own program
     "account/password-reset/confirm/<uidb64>/<token>/",  # a reset link's token
+    "account/register/confirm/<str:token>/",  # a registration link's token
     "fhir/Slot/<str:resource_id>",  # a clinic time; a slot carries no patient data
 }

@@ -7,6 +7,7 @@ The "change an id in the URL" test over every patient-data view is tests/test_pr
 from io import StringIO
 
 import pytest
+from accounts_support import register
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -250,15 +251,13 @@ def test_only_admins_reach_the_care_team_screens(client, world, username):
 # --- registration and the default team ---------------------------------------------------------
 
 def test_new_patients_join_no_team_unless_a_default_is_configured(client, db):
-    client.post("/account/register/", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD,
-                                       "consent": "on"})
+    register(client, "new@example.org")
     assert not teams_for_patient(get_user_model().objects.get(username="new@example.org")).exists()
 
 
 @override_settings(CAREGUIDE_DEFAULT_CARE_TEAM="Cancer care team")
 def test_the_default_care_team_takes_new_registrations(client, db):
-    client.post("/account/register/", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD,
-                                       "consent": "on"})
+    register(client, "new@example.org")
     patient = get_user_model().objects.get(username="new@example.org")
     assert [t.name for t in teams_for_patient(patient)] == ["Cancer care team"]
     event = AuditEvent.objects.get(object_type="careteam.teampatient", patient=patient)
@@ -268,8 +267,7 @@ def test_the_default_care_team_takes_new_registrations(client, db):
 
 @override_settings(CAREGUIDE_DEFAULT_CARE_TEAM="No such team")
 def test_a_default_team_that_does_not_exist_never_stops_a_registration(client, db, caplog):
-    response = client.post("/account/register/", {"email": "new@example.org", "password1": PASSWORD,
-                                                   "password2": PASSWORD, "consent": "on"})
+    response = register(client, "new@example.org")
     assert response.status_code == 302
     assert not teams_for_patient(get_user_model().objects.get(username="new@example.org")).exists()
     assert "CAREGUIDE_DEFAULT_CARE_TEAM names no care team" in caplog.text

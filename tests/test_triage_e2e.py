@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from accounts_support import link_in_server_log
 from playwright.sync_api import expect
 from sideeffects_support import CALM  # the check's nine steps for someone with nothing to report
 from support import E2E_NURSE_PASSWORD, axe_violations
@@ -68,11 +69,18 @@ def take_check(page, base, changes_by_step, *, axe=False, finish=True):
     page.wait_for_url(RESULT_URL)
 
 
-def register(page, base, first_name):
+def register(page, server, first_name):
+    """Ask for an account, open the link the server emailed, choose a password and agree."""
+    base, email = server["base"], f"{first_name.lower()}@example.org"
     page.goto(base + "/account/register/")
     assert axe_violations(page) == []
     page.get_by_label("First name").fill(first_name)
-    page.get_by_label("Email address").fill(f"{first_name.lower()}@example.org")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(base + link_in_server_log(server, email))
+    expect(page.locator("h1")).to_have_text("Finish creating your account")
+    assert axe_violations(page) == []
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Enter the password again").fill(PASSWORD)
     page.locator("input[name=consent]").check()
@@ -92,7 +100,7 @@ def test_a_patient_checks_green_amber_and_red_and_a_nurse_acknowledges_and_resol
     patient_name = f"Rosa{uuid.uuid4().hex[:8]}"
     patient = browser.new_context(viewport={"width": 390, "height": 844})
     page = patient.new_page()
-    register(page, base, patient_name)
+    register(page, server, patient_name)
 
     # Green: nothing to report. The answers pages are checked with axe once, here.
     take_check(page, base, {}, axe=True)
@@ -198,7 +206,7 @@ def test_a_patient_with_leukemia_sets_their_profile_and_a_diary_entry_with_a_fev
     base = server["base"]
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    register(page, base, f"Sam{uuid.uuid4().hex[:8]}")
+    register(page, server, f"Sam{uuid.uuid4().hex[:8]}")
 
     page.goto(base + "/side-effect-check/treatment/")
     assert axe_violations(page) == []

@@ -7,7 +7,6 @@ blame, and never reveal whether an email address or a password was the wrong one
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 CONSENT_WORDING = (
     "I agree that Cancer Care Guide can store the answers I give, so that I and my care team can see them"
@@ -16,7 +15,6 @@ PASSWORD_HINT = "Use at least 12 characters. A short sentence you can remember w
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
-EMAIL_TAKEN = "An account with this email already exists. Sign in or reset your password."
 PASSWORD_REQUIRED = "Enter your password"  # noqa: S105 - a message, not a password
 NEW_PASSWORD_REQUIRED = "Create a password"  # noqa: S105 - a message, not a password
 CONFIRM_REQUIRED = "Enter the password again"
@@ -67,38 +65,46 @@ class PatientFormMixin:
                 widget.attrs.setdefault("class", "field__input")
 
 
-class RegistrationForm(PatientFormMixin, auth_forms.SetPasswordMixin, forms.Form):
-    email = email_field(help_text="You will use this to sign in. We will only email you about your account.")
+class RegistrationForm(PatientFormMixin, forms.Form):
+    """Step 1 of registering: the address we email a link to, and a name to greet them by.
+    It never says whether the address has an account (careguide.accounts.registration)."""
+
+    email = email_field(help_text="We will email you a link to finish creating your account. "
+                                  "You will use this address to sign in.")
     first_name = forms.CharField(
         label="First name", required=False, max_length=150,
         help_text="So that we can greet you.",
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    password1 = password_field("Create a password", "new-password", NEW_PASSWORD_REQUIRED, PASSWORD_HINT)
-    password2 = password_field("Enter the password again", "new-password", CONFIRM_REQUIRED)
-    consent = forms.BooleanField(label=CONSENT_WORDING, error_messages={"required": CONSENT_REQUIRED})
-
-    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_fields()
 
     def clean_email(self):
-        email = normalize_email(self.cleaned_data["email"])
-        User = get_user_model()
-        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
-            raise forms.ValidationError(EMAIL_TAKEN, code="taken")
-        return email
+        return normalize_email(self.cleaned_data["email"])
+
+
+class FinishRegistrationForm(PatientFormMixin, auth_forms.SetPasswordMixin, forms.Form):
+    """Step 2, from the emailed link: a password, and the consent of the address's owner."""
+
+    password1 = password_field("Create a password", "new-password", NEW_PASSWORD_REQUIRED, PASSWORD_HINT)
+    password2 = password_field("Enter the password again", "new-password", CONFIRM_REQUIRED)
+    consent = forms.BooleanField(label=CONSENT_WORDING, error_messages={"required": CONSENT_REQUIRED})
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args, email: str, first_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email, self.first_name = email, first_name
+        self.style_fields()
 
     def clean(self):
         cleaned = super().clean()
         self.validate_passwords()
         # The validators compare the password with the email and name, so build the user first.
-        User = get_user_model()
-        email = cleaned.get("email") or ""
         self.validate_password_for_user(
-            User(username=email, email=email, first_name=cleaned.get("first_name", "")),
+            get_user_model()(username=self.email, email=self.email, first_name=self.first_name),
             password_field_name="password1",  # noqa: S106 - a field name; the error belongs by the new password
         )
         return cleaned

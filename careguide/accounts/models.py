@@ -43,3 +43,42 @@ class ConsentRecord(models.Model):
         if self.pk:
             raise ValueError("Consent records are never changed; add a new one.")
         super().save(*args, **kwargs)
+
+
+class PendingRegistration(models.Model):
+    """Someone asked for an account for this email address; the account is made only when the
+    owner of the address follows the link we emailed (careguide.accounts.registration).
+
+    The link's token is kept only as its SHA-256 digest. Rows older than the link's lifetime
+    are deleted by the next registration; the account's own rows replace them.
+    """
+
+    email = models.CharField(max_length=150, db_index=True)  # normalised: lower case
+    first_name = models.CharField(max_length=150, blank=True)
+    next_url = models.CharField(max_length=500, blank=True)  # a page on this site, checked when given
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Registration started {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SentForm(models.Model):
+    """A form a person sent, by the one-time key it was shown with, and what it made: the same
+    form sent again (a double click, back and resend) finds this row and what the first made,
+    instead of making it twice (careguide.accounts.once). Names objects, never their contents."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100)  # e.g. "referrals.referral"
+    object_id = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="accounts_form_sent_once")]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id}"

@@ -1,4 +1,4 @@
-"""Patient accounts at /account/. Staff sign in at /admin/login/."""
+"""Accounts at /account/: everyone signs in at /account/sign-in/ (staff too)."""
 
 from django.urls import path
 
@@ -8,6 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
+    path("register/check-your-email/", views.register_sent, name="register_sent"),
+    path("register/confirm/<str:token>/", views.register_confirm, name="register_confirm"),
+    path("register/finish/", views.register_finish, name="register_finish"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("signed-out/", views.SignedOutView.as_view(), name="signed_out"),

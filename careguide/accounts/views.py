@@ -1,7 +1,9 @@
 """Patient accounts on the public site: Django's auth views with our forms and templates.
 
-Care-team staff sign in here too; editors, reviewers and administrators at /admin/login/
-(Wagtail). Every page here that shows a form or a person's
+Everyone signs in at /account/sign-in/ and is taken to their own place (``landing_url``):
+care-team staff to /care-team/, primary-care doctors to /referrals/, editors, reviewers and
+administrators to /admin/. Wagtail's /admin/login/ stays for the admin, and sends anyone else
+to their place (``AdminSignInView``). Every page here that shows a form or a person's
 details is marked never_cache, so neither browsers nor the anonymous page cache
 (core/pagecache.py) keep it.
 """
@@ -9,7 +11,7 @@ details is marked never_cache, so neither browsers nor the anonymous page cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
@@ -18,12 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
+from wagtail.admin.views import account as wagtail_account
 
 from careguide.accounts.roles import is_primary_care
 from careguide.careteam.scoping import is_care_team
 from careguide.core.context_processors import organization
 
-from . import forms, sections, services
+from . import forms, registration, sections, services
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,29 +40,83 @@ def safe_next(request) -> str:
     return ""
 
 
+def _site(request) -> registration.Site:
+    org = organization(request)["org"]
+    return registration.Site(base_url=request.build_absolute_uri("/").rstrip("/"),
+                             name=getattr(org, "site_name", "") or "Cancer Care Guide")
+
+
 @never_cache
-@sensitive_post_parameters("password1", "password2")
 def register(request):
+    """Step 1: an email address and a first name; then "check your email", whatever the address."""
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "accounts:home")
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.register_patient(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"].strip(),
-            consent_wording=forms.CONSENT_WORDING,
-        )
+        registration.start(email=form.cleaned_data["email"], first_name=form.cleaned_data["first_name"].strip(),
+                           next_url=next_url, site=_site(request))
+        return redirect("accounts:register_sent")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+def register_sent(request):
+    return render(request, "accounts/register_sent.html", {"link_hours": registration.LINK_HOURS})
+
+
+REGISTRATION_TOKEN = "_registration_token"  # noqa: S105 - a session key, not a secret
+
+
+@never_cache
+def register_confirm(request, token):
+    """The emailed link: keep its token in the session and move to a page whose address does
+    not hold it (as Django's password reset does), so it stays out of history and Referer."""
+    if registration.pending_for(token) is None:
+        return _link_invalid(request)
+    request.session[REGISTRATION_TOKEN] = token
+    return redirect("accounts:register_finish")
+
+
+def _link_invalid(request):
+    return render(request, "accounts/register_link_invalid.html", {"link_hours": registration.LINK_HOURS},
+                  status=404)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def register_finish(request):
+    """Step 2: the owner of the address chooses a password and agrees; the account is made."""
+    token = request.session.get(REGISTRATION_TOKEN, "")
+    pending = registration.pending_for(token)
+    if pending is None:
+        return _link_invalid(request)
+    form = forms.FinishRegistrationForm(request.POST or None, email=pending.email, first_name=pending.first_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, next_url = registration.finish(token, password=form.cleaned_data["password1"],
+                                                 consent_wording=forms.CONSENT_WORDING)
+        except (registration.LinkInvalid, services.EmailTaken):
+            # Used or expired meanwhile, or another link to this address was used first (the
+            # page says to sign in if the account is made).
+            return _link_invalid(request)
+        finally:
+            request.session.pop(REGISTRATION_TOKEN, None)
+        if request.user.is_authenticated:
+            logout(request)  # someone else was signed in on this browser
         login(request, user, backend=MODEL_BACKEND)
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = ""
         return redirect(next_url or "accounts:home")
-    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+    return render(request, "accounts/register_finish.html", {"form": form, "email": pending.email},
+                  status=400 if form.errors else 200)
 
 
 def landing_url(user) -> str:
     """Where a person goes after signing in when no page asked for them: care-team staff to
-    the care-team queue, primary-care doctors to their referrals, everyone else to their
-    account page."""
+    the care-team queue, primary-care doctors to their referrals, editors, reviewers and
+    administrators to the admin, everyone else to their account page."""
     if is_care_team(user):
         try:
             return reverse("alerts:queue")
@@ -67,6 +124,8 @@ def landing_url(user) -> str:
             pass
     if is_primary_care(user):
         return reverse("referrals:list")
+    if user.has_perm("wagtailadmin.access_admin"):
+        return reverse("wagtailadmin_home")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
@@ -79,12 +138,14 @@ def may_open(user, url: str) -> bool:
 
 
 class SignInView(auth_views.LoginView):
-    """Sign-in for patients (email address) and care-team staff (username). Editors,
-    reviewers and administrators may use it too; they sign in to the admin at /admin/login/.
-    django-axes counts failures here (settings AXES_*) and shows accounts/locked_out.html."""
+    """The one sign-in page: patients (email address) and staff (username), each taken to their
+    own place (``landing_url``); the footer's "Staff sign in" leads here. Someone already
+    signed in goes straight there. django-axes counts failures here (settings AXES_*) and shows
+    accounts/locked_out.html."""
 
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
+    redirect_authenticated_user = True
 
     def get_success_url(self):
         user = self.request.user
@@ -92,6 +153,23 @@ class SignInView(auth_views.LoginView):
         if next_url and may_open(user, next_url):
             return next_url
         return landing_url(user)
+
+
+class AdminSignInView(wagtail_account.LoginView):
+    """Wagtail's sign-in page (/admin/login/), for people who may use the admin. A nurse, doctor
+    or patient who signs in there, or opens the admin while signed in, is taken to their own
+    place instead of the admin's "you do not have permission" page."""
+
+    def get(self, *args, **kwargs):
+        user = self.request.user
+        if user.is_authenticated and not user.has_perm("wagtailadmin.access_admin"):
+            return redirect(landing_url(user))
+        return super().get(*args, **kwargs)
+
+    def get_success_url(self):
+        if not self.request.user.has_perm("wagtailadmin.access_admin"):
+            return landing_url(self.request.user)
+        return super().get_success_url()
 
 
 class SignOutView(auth_views.LogoutView):

@@ -169,6 +169,10 @@ def _move(alert, user, target, note="") -> Alert:
     # Re-read under a row lock (PostgreSQL): of two nurses acting at once, the second waits,
     # then sees the first one's status and is told so.
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    latest = _latest_status(locked)
+    if (latest is not None and latest.status == target and latest.by_id == user.pk
+            and latest.note == note.strip()):
+        return locked  # the same step by the same person sent twice (a double click)
     try:
         rules.check_transition(locked.status, target, note)
     except rules.TransitionError as exc:

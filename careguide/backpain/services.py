@@ -119,8 +119,13 @@ def record_check_in(enrollment, pain, limits, gate_response, by) -> CheckIn:
     """Record this week's check-in and move on a week; week 6's check-in completes the program.
 
     The check-in opens by the calendar (schedule.py); a pain score the rules mark as high
-    raises the care team's alert."""
+    raises the care team's alert. One gate answer makes one check-in: the same check-in sent
+    twice (a double click, back and resend) returns the first, and the program moves on once."""
     enrollment = _locked(enrollment)
+    if gate_response is not None:
+        already = CheckIn.objects.filter(enrollment=enrollment, gate_response=gate_response).first()
+        if already is not None:
+            return already
     if enrollment.status != Status.ACTIVE:
         raise ProgramError(f"Cannot check in while the program is {enrollment.status}.")
     today = timezone.localdate()

@@ -91,3 +91,29 @@ def cache_from_url(url: str) -> dict:
     raise ImproperlyConfigured(
         f"CAREGUIDE_CACHE_URL must start with locmem://, file://, db:// or redis://, not {url!r}."
     )
+
+
+# SQLite, the embedded default, with several gunicorn workers writing at once (ADR 0024):
+# - WAL: readers never wait for the writer, and the writer never waits for readers;
+# - IMMEDIATE: a write transaction takes the write lock when it begins. In SQLite's default
+#   (DEFERRED) mode a transaction that reads first and then writes cannot wait for another
+#   writer (that could deadlock), so it fails at once with "database is locked";
+# - a busy timeout: a second writer waits its turn (up to this long) instead of failing;
+# - synchronous=FULL (SQLite's default, said here on purpose): every commit reaches the disk
+#   before the page says "saved" and the care team is emailed. NORMAL saves a disk flush per
+#   commit, but a power cut could then undo the last commits, such as a saved diary entry and
+#   the alert it raised; `make bench-writes` measured no difference between the two (the two
+#   workers' CPU is the limit), so durability wins (ADR 0024).
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL",
+}
+
+
+def for_concurrent_writers(database: dict) -> dict:
+    """A DATABASES entry with SQLITE_OPTIONS added when it is SQLite (options it sets win)."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database = {**database, "OPTIONS": {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}}
+    return database

@@ -4,10 +4,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from careguide.accounts import views as accounts_views
 from careguide.core import views as core_views
 from careguide.search import views as search_views
 
 urlpatterns = [
+    # Wagtail's sign-in, sending people who may not use the admin to their own place.
+    path("admin/login/", accounts_views.AdminSignInView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("careguide.search.urls")),  # search:search -> /search/, search:api -> /api/search

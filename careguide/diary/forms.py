@@ -14,6 +14,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.text import slugify
 
+from careguide.accounts.once import OneTimeKeyField
+
 from . import proctcae, wording
 from .crosswalk import RASH_EXTENTS, crosswalk
 from .models import DiaryEntry
@@ -99,6 +101,10 @@ class Group:
 class EntryForm(forms.Form):
     """One day's diary. Every choice is ``required=False`` at field level: ``clean`` decides
     what is needed from the other answers, and names the question in each error."""
+
+    # A new one-time key each time the form is shown; sent back with the answers, it lets the
+    # diary store a form sent twice only once (services.save_entry).
+    submission = OneTimeKeyField()
 
     def __init__(self, *args, terms: list[str], **kwargs):
         super().__init__(*args, **kwargs)

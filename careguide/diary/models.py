@@ -7,6 +7,8 @@ Corrections: an entry is never edited. Saving the diary again on the same day st
 version and marks the previous one ``superseded`` (the only field ever changed, in the same
 transaction, audited). So at most one current entry exists per patient per day (a database
 constraint), and the history of what was said, and what the rules answered, is kept.
+The same form sent twice stores one entry: each form shown carries a one-time key
+(careguide.accounts.once).
 """
 
 from django.conf import settings

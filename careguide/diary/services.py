@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from careguide.accounts import once
 from careguide.audit import service as audit
 
 from . import crosswalk, proctcae, wording
@@ -109,22 +110,47 @@ def triage_input(patient, data: EntryInput) -> tuple[dict, dict[str, int | None]
     return crosswalk.to_contract(answers, triage_context(patient)), grades
 
 
-def save_entry(patient, data: EntryInput, *, day=None) -> DiaryEntry:
+def save_entry(patient, data: EntryInput, *, day=None, submission_key: str = "") -> DiaryEntry:
     """Store today's entry (a new version if there is one already), run the side-effect rules
     on it and hand the result to the alerts app, all in one transaction.
+
+    ``submission_key`` is the one-time key of the form the answers came from: when an entry of
+    this patient already has it, the form was sent twice (a double click, back and resend), and
+    that entry is returned as it is: no second version, no second alert.
 
     Raises ``careguide.triage.engine.InputError`` if the rules cannot evaluate the answers (the
     form checks them first, so this means a bug, and nothing is stored).
     """
-    from careguide.alerts.services import record_result
     from careguide.triage.deployment import evaluate_side_effects
 
     day = day or timezone.localdate()
     raw, grades = triage_input(patient, data)
     result = evaluate_side_effects(raw)
+    try:
+        return _store_entry(patient, data, day, raw, grades, result, submission_key)
+    except IntegrityError:
+        # Only the one-time key's constraint can refuse here (saves of a patient are serialised
+        # below): a twin request stored the same form a moment ago.
+        already = _sent_before(patient, submission_key)
+        if already is None:
+            raise
+        return already
+
+
+def _sent_before(patient, submission_key: str) -> DiaryEntry | None:
+    return once.made_with(patient, submission_key, DiaryEntry)
+
+
+def _store_entry(patient, data, day, raw, grades, result, submission_key) -> DiaryEntry:
+    from careguide.alerts.services import record_result
+
     with transaction.atomic():
-        # Serialise a patient's saves, so two at once cannot both become version 1 of the day.
+        # Serialise a patient's saves, so two at once cannot both become version 1 of the day,
+        # and the second of a form sent twice finds the first.
         list(get_user_model().objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
+        already = _sent_before(patient, submission_key)
+        if already is not None:
+            return already
         same_day = DiaryEntry.objects.filter(patient=patient, date=day)
         last_version = same_day.aggregate(v=Max("version"))["v"] or 0
         for previous in same_day.filter(superseded=False):
@@ -157,6 +183,7 @@ def save_entry(patient, data: EntryInput, *, day=None) -> DiaryEntry:
             rule_set_version=result.rule_set_version,
             crosswalk_version=crosswalk.crosswalk().version,
         )
+        once.remember(patient, submission_key, entry)
         SymptomAnswer.objects.bulk_create(
             SymptomAnswer(
                 entry=entry, term=term, frequency=a.frequency, severity=a.severity,

@@ -162,7 +162,8 @@ def today(request):
                 # The user model itself, not the request's lazy wrapper (the alerts service
                 # locks the patient's row through ``type(patient).objects``).
                 patient = get_user_model().objects.get(pk=request.user.pk)
-                entry = services.save_entry(patient, form.to_input())
+                entry = services.save_entry(patient, form.to_input(),
+                                            submission_key=form.cleaned_data["submission"])
             except InputError as exc:  # the form checks first; this is a safety net, never a 500
                 for field, message in exc.problems:
                     form.add_error(None, f"{field}: {message}")

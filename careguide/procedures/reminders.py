@@ -2,8 +2,8 @@
 
 ``send_due()`` is run once a day by ``careguide send-procedure-reminders`` (cron). For every
 saved checklist with the reminder on and the procedure tomorrow (in settings.TIME_ZONE), it
-emails the patient once: a ``ReminderSent`` row, written in the same transaction as the send,
-makes a second run the same day (or a run that overlaps) send nothing more. The email goes only
+emails the patient once: a ``ReminderSent`` row, written before the send (and taken back if the
+mail server refuses), makes a second run the same day (or a run that overlaps) send nothing more. The email goes only
 to the patient's own address, which they chose when they opted in. Logs carry counts only.
 """
 
@@ -101,10 +101,33 @@ def send_due(today: dt.date | None = None) -> Counts:
 
 
 def _send_one(pk: int, today: dt.date, phones: Phones, sender) -> str:
-    """Send one reminder if still due; returns "sent", "skipped" or "" (no longer due)."""
+    """Send one reminder if still due; returns "sent", "skipped" or "" (no longer due).
+
+    The reminder is claimed (its ``ReminderSent`` row) in a short transaction, and the email goes
+    after the commit: a slow mail server never holds the database's write lock, which on SQLite
+    would make every other writer wait (ADR 0024). A refused email gives the claim back, so the
+    next run tries again."""
+    claimed = _claim(pk, today, phones)
+    if isinstance(claimed, str):
+        return claimed
+    sent, to, subject, body = claimed
+    try:
+        send_mail(subject, body, sender, [to], fail_silently=False)
+    except Exception:
+        with transaction.atomic():
+            patient = sent.checklist.patient
+            ReminderSent.objects.filter(pk=sent.pk).delete()
+            audit.record(None, audit.DELETE, object_type="procedures.remindersent", object_id=sent.pk,
+                         patient=patient, detail="procedure reminder not sent", system=COMMAND)
+        raise
+    return "sent"
+
+
+def _claim(pk: int, today: dt.date, phones: Phones):
+    """(the ReminderSent row, address, subject, body) for a reminder still due, or the outcome."""
     tomorrow = today + dt.timedelta(days=1)
     with transaction.atomic():
-        saved = SavedChecklist.objects.select_for_update().get(pk=pk)
+        saved = SavedChecklist.objects.select_for_update().select_related("patient").get(pk=pk)
         # Checked again under the lock: another run may have sent it, or the patient changed it.
         if (not saved.remind or saved.procedure_date != tomorrow
                 or saved.reminders.filter(procedure_date=tomorrow).exists()):
@@ -117,7 +140,4 @@ def _send_one(pk: int, today: dt.date, phones: Phones, sender) -> str:
                                 phones=phones, url=_page_url(saved.slug))
         sent = ReminderSent.objects.create(checklist=saved, procedure_date=tomorrow)
         audit.record(None, audit.CREATE, sent, patient=patient, detail="procedure reminder emailed", system=COMMAND)
-        # Sent last, inside the transaction: if the mail server refuses, the row rolls back and
-        # the next run tries again.
-        send_mail(subject, body, sender, [patient.email], fail_silently=False)
-        return "sent"
+        return sent, patient.email, subject, body

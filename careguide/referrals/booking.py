@@ -165,9 +165,12 @@ def book(referral: Referral, slot_id: int, *, actor) -> Appointment:
         slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
         if slot is None:
             raise BookingError("Choose a time from the list.")
+        booked = booked_in(slot).first()
+        if booked is not None and booked.referral_id == referral.pk:
+            return booked  # the same booking sent twice (a double click, back and resend)
         if slot.start <= timezone.now():
             raise BookingError("That time has passed. Choose another.")
-        if booked_in(slot).exists():
+        if booked is not None:
             raise SlotTaken()
         try:
             with transaction.atomic():  # a savepoint: the race's IntegrityError must not poison the rest
@@ -183,6 +186,12 @@ def book(referral: Referral, slot_id: int, *, actor) -> Appointment:
     return appointment
 
 
+def booked_for(referral: Referral, slot_id: int) -> Appointment | None:
+    """The referral's booked appointment in slot ``slot_id``, if any: a booking form sent again
+    after it was booked finds it."""
+    return booked_in(slot_id).filter(referral=referral).select_related("slot").first()
+
+
 def _locked(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update().select_related("referral", "slot").get(pk=appointment.pk)
 
@@ -195,6 +204,8 @@ def cancel(appointment: Appointment, *, actor, reason: str) -> Appointment:
         raise BookingError("Give a reason for cancelling the appointment.", "reason")
     with transaction.atomic():
         locked = _locked(appointment)
+        if locked.status == Appointment.Status.CANCELLED and locked.cancelled_reason == reason:
+            return locked  # the same cancellation sent twice
         if locked.status != Appointment.Status.BOOKED:
             raise BookingError(f"This appointment is already {locked.get_status_display().lower()}.", "reason")
         locked.status = Appointment.Status.CANCELLED
@@ -215,6 +226,8 @@ def record_outcome(appointment: Appointment, outcome: str, *, actor, now: dateti
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(appointment)
+        if locked.status == outcome:
+            return locked  # the same answer sent twice
         if locked.status != Appointment.Status.BOOKED:
             raise BookingError(f"This appointment is already {locked.get_status_display().lower()}.", "outcome")
         if locked.slot.start > now:
@@ -236,12 +249,21 @@ def open_request(appointment: Appointment, kind: str) -> ChangeRequest | None:
     return appointment.change_requests.filter(kind=kind, outcome=ChangeRequest.Outcome.OPEN).first()
 
 
+def same_request_open(appointment: Appointment, kind: str, message: str) -> ChangeRequest | None:
+    """The open request this form would make, if it was made already (the form sent twice)."""
+    return appointment.change_requests.filter(kind=kind, outcome=ChangeRequest.Outcome.OPEN,
+                                              message=(message or "").strip()).first()
+
+
 def ask_for_change(appointment: Appointment, kind: str, message: str, *, actor) -> ChangeRequest:
-    """The patient asks to cancel or move their appointment; one open request of each kind."""
+    """The patient asks to cancel or move their appointment; one open request of each kind.
+    The same request sent twice returns the first."""
     if kind not in ChangeRequest.Kind.values:
         raise BookingError("Choose whether to cancel or change the time.", "kind")
     with transaction.atomic():
         locked = _locked(appointment)
+        if (same := same_request_open(locked, kind, message)) is not None:
+            return same
         if locked.status != Appointment.Status.BOOKED:
             raise BookingError("This appointment can no longer be changed. Call the care team.", "kind")
         if open_request(locked, kind) is not None:
@@ -262,6 +284,8 @@ def handle_request(change: ChangeRequest, action: str, *, actor, reply: str = ""
         raise BookingError("Write a reply that tells the patient why.", "reply")
     with transaction.atomic():
         locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        if _answered_so(locked, action, actor, reply):
+            return locked  # the same answer sent twice
         if locked.outcome != ChangeRequest.Outcome.OPEN:
             raise BookingError("Someone has already answered this request.", "action")
         if action == "cancel":
@@ -276,3 +300,10 @@ def handle_request(change: ChangeRequest, action: str, *, actor, reply: str = ""
                      detail=f"change request {locked.outcome}")
     return locked
 
+
+
+def _answered_so(request: ChangeRequest, action: str, actor, reply: str) -> bool:
+    """True when ``actor`` already answered ``request`` with this action and reply."""
+    outcome = ChangeRequest.Outcome.DECLINED if action == "declined" else ChangeRequest.Outcome.DONE
+    return (request.outcome == outcome and request.handled_by_id == getattr(actor, "pk", None)
+            and request.reply == reply)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from careguide.accounts.once import OneTimeKeyField
+
 from . import services
 from .models import Referral
 
@@ -42,6 +44,8 @@ class ReferralForm(forms.Form):
                         "invalid_choice": "Choose how urgent the referral is"},
         widget=forms.RadioSelect,
     )
+    # Sent twice (a double click, back and resend), the form makes one referral (accounts.once).
+    submission = OneTimeKeyField()
     notes = forms.CharField(
         label="Notes for Cancer Care",
         help_text="For example: tests already done, medicines, what the patient knows.",

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from careguide.accounts import once
 from careguide.accounts.names import display_name
 from careguide.accounts.roles import PATIENTS, is_primary_care
 from careguide.audit import service as audit
@@ -32,7 +33,7 @@ from careguide.careteam import services as careteam
 from careguide.careteam.models import CareTeam, TeamPatient
 
 from . import workflow
-from .models import Appointment, Referral, ReferralConsent
+from .models import Appointment, Referral, ReferralConsent, ReferralStatus
 
 S = Referral.Status
 PREVISIT_URL = "http://careguide.invalid/fhir/Questionnaire/pre-visit"
@@ -127,23 +128,46 @@ def appointments_of(referral: Referral) -> list[Appointment]:
 # --- writes ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def create(referrer, *, patient, reason: str, urgency: str, notes: str = "", send: bool = False) -> Referral:
-    """A new referral from a primary-care clinician: saved as a draft, and sent when ``send``."""
+def create(referrer, *, patient, reason: str, urgency: str, notes: str = "", send: bool = False,
+           submission_key: str = "") -> Referral:
+    """A new referral from a primary-care clinician: saved as a draft, and sent when ``send``.
+
+    ``submission_key`` is the one-time key of the form: the same form sent twice (a double
+    click, back and resend) returns the referral the first sending made (accounts.once)."""
     if not is_primary_care(referrer):
         raise ReferralError("Only a primary-care clinician can refer a patient.")
+    # Serialise a doctor's referrals, so the second of a form sent twice at once finds the first.
+    list(get_user_model().objects.select_for_update().filter(pk=referrer.pk).values_list("pk", flat=True))
+    if (same := once.made_with(referrer, submission_key, Referral)) is not None:
+        return same
     referral = Referral(patient=patient, referrer=referrer, reason=reason.strip(), notes=notes.strip(),
                         urgency=urgency)
     workflow.start(referral, actor=referrer)
+    once.remember(referrer, submission_key, referral)
     if send:
         return workflow.move(referral, S.SENT, actor=referrer)
     return referral
 
 
 def _move(referral: Referral, target: str, actor, reason: str = "") -> Referral:
+    """The move through ``workflow``; the same move by the same person sent twice returns the
+    referral as the first made it, marked ``replayed``."""
     try:
         return workflow.move(referral, target, actor=actor, reason=reason)
     except workflow.TransitionError as exc:
+        if exc.field == "status" and (same := _moved_so(referral, target, actor, reason)) is not None:
+            return same
         raise ReferralError(_friendly(referral, target, exc), exc.field) from exc
+
+
+def _moved_so(referral: Referral, target: str, actor, reason: str) -> Referral | None:
+    latest = ReferralStatus.objects.filter(referral_id=referral.pk).order_by("-at", "-pk").first()
+    if (latest is None or latest.status != target or latest.by_id != getattr(actor, "pk", None)
+            or latest.reason != (reason or "").strip()):
+        return None
+    same = Referral.objects.get(pk=referral.pk)
+    same.replayed = True
+    return same
 
 
 def _friendly(referral: Referral, target: str, exc: workflow.TransitionError) -> str:
@@ -184,6 +208,8 @@ def accept(referral: Referral, actor, team: CareTeam) -> Referral:
     if not teams_of(actor).filter(pk=team.pk).exists():
         raise ReferralError("Choose one of your own care teams.", field="team")
     locked = _move(referral, S.ACCEPTED, actor)
+    if getattr(locked, "replayed", False):
+        return locked
     locked.team = team
     locked.save(update_fields=["team"])
     # The team sees the referral; the patient's other records wait for the patient (share_records).

@@ -2,7 +2,9 @@
 library page, one per glossary term, side effect and patient tool; then the full-text index.
 
 ``rebuild()`` redoes everything in one transaction (idempotent); ``reindex_page()`` redoes one
-page's entries, which is what a publish or unpublish needs. ``connect()`` wires the signals.
+page's entries, which is what a publish or unpublish needs. ``connect()`` wires the signals; they
+re-index after the commit, and a failure is logged and shown to editors, never raised
+(``reindex_page_safely``, ``IndexProblem``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 from django.db import transaction
 
 from .backends import get_backend
-from .models import SearchEntry
+from .models import IndexProblem, SearchEntry
 from .sections import Section, extract_sections
 
 logger = logging.getLogger(__name__)
@@ -157,6 +159,7 @@ def rebuild(using: str = "default") -> int:
         backend.clear()
         SearchEntry.objects.using(using).all().delete()
         _save(unique, using)
+        IndexProblem.objects.using(using).all().delete()  # everything is indexed afresh
     return len(unique)
 
 
@@ -182,6 +185,54 @@ def reindex_snippets(using: str = "default") -> None:
         _save(glossary_entries(using) + side_effect_entries(using), using)
 
 
+# --- after a publish: never fail it ------------------------------------------------------------
+# Re-indexing runs after the publish's transaction commits. A failure there must not turn the
+# reviewer's "Approve and publish" into an error page (the page is live already): it is logged,
+# with the page id and the error's name only (never page text), and kept as an IndexProblem that
+# editors see until a later index of the same page succeeds.
+
+def _safely(source_key: str, title, work, using: str) -> bool:
+    """Run ``work()``; on failure log and record it for editors. True when it succeeded."""
+    from django.utils import timezone
+
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - any failure: the publish stands, editors are told
+        logger.error("Search indexing of %s failed (%s); search shows it as it was before.",
+                     source_key, type(exc).__name__)
+        try:
+            with transaction.atomic(using=using):
+                problem, created = IndexProblem.objects.using(using).select_for_update().get_or_create(
+                    source_key=source_key,
+                    defaults={"title": str(title())[:255], "error": type(exc).__name__, "failed_at": timezone.now()})
+                if not created:
+                    problem.error, problem.failed_at = type(exc).__name__, timezone.now()
+                    problem.attempts += 1
+                    problem.save(update_fields=["error", "failed_at", "attempts"])
+        except Exception as record_exc:  # noqa: BLE001 - not even this may fail the publish
+            logger.error("Recording the indexing problem of %s failed (%s).", source_key, type(record_exc).__name__)
+        return False
+    IndexProblem.objects.using(using).filter(source_key=source_key).delete()
+    return True
+
+
+def _page_title(page_pk: int, using: str):
+    def title():
+        from wagtail.models import Page
+
+        return Page.objects.using(using).filter(pk=page_pk).values_list("title", flat=True).first() or \
+            f"Page {page_pk}"
+    return title
+
+
+def reindex_page_safely(page_pk: int, using: str = "default") -> bool:
+    return _safely(f"page:{page_pk}", _page_title(page_pk, using), lambda: reindex_page(page_pk, using), using)
+
+
+def reindex_snippets_safely(using: str = "default") -> bool:
+    return _safely("snippets", lambda: "Glossary terms and side effects", lambda: reindex_snippets(using), using)
+
+
 # --- signals -----------------------------------------------------------------------------
 def _on_page_change(sender, instance, **kwargs):
     from careguide.library.models import LibraryPage
@@ -191,24 +242,26 @@ def _on_page_change(sender, instance, **kwargs):
     using = instance._state.db or "default"
     pk = instance.pk
     # After commit: the publish's own transaction decides what is live.
-    transaction.on_commit(lambda: reindex_page(pk, using), using=using)
+    transaction.on_commit(lambda: reindex_page_safely(pk, using), using=using)
 
 
 def _on_page_delete(sender, instance, **kwargs):
     using = instance._state.db or "default"
-    prefix = _page_prefix(instance.pk)
+    pk = instance.pk
+    title = str(instance.title)
 
     def drop():
+        prefix = _page_prefix(pk)
         old = SearchEntry.objects.using(using).filter(source_key__startswith=prefix)
         get_backend(using).remove(list(old.values_list("pk", flat=True)))
         old.delete()
 
-    transaction.on_commit(drop, using=using)
+    transaction.on_commit(lambda: _safely(f"page:{pk}", lambda: title, drop, using), using=using)
 
 
 def _on_snippet_change(sender, instance, **kwargs):
     using = instance._state.db or "default"
-    transaction.on_commit(lambda: reindex_snippets(using), using=using)
+    transaction.on_commit(lambda: reindex_snippets_safely(using), using=using)
 
 
 def connect() -> None:

@@ -76,3 +76,29 @@ class ZeroResultQuery(models.Model):
 
     def __str__(self):
         return f"{self.query} ({self.count})"
+
+
+class IndexProblem(models.Model):
+    """Re-indexing something after a publish failed: search still shows it as it was before.
+
+    Editors see each row in the "Clinical review and reading grade" report and on the admin
+    dashboard until a later index of the same thing succeeds, which deletes it. Only the name
+    of the error is kept, never the page's words.
+    """
+
+    source_key = models.CharField(max_length=120, unique=True)  # "page:42", "snippets"
+    title = models.CharField(max_length=255)  # what editors call it: the page title
+    error = models.CharField(max_length=120)  # the exception's class name
+    failed_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.title}: indexing failed at {self.failed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def page_id(self) -> int | None:
+        kind, _, pk = self.source_key.partition(":")
+        return int(pk) if kind == "page" and pk.isdecimal() else None

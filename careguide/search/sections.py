@@ -76,10 +76,53 @@ def _clean(text: str) -> str:
 
 
 def _rich(value) -> str:
-    """A rich-text value from raw StreamField data (a string) or a bound RichText."""
-    if value is None:
-        return ""
-    return getattr(value, "source", value) or ""
+    """Rich-text HTML from raw StreamField data (a string) or a bound RichText; "" for anything else."""
+    value = getattr(value, "source", value)
+    return value if isinstance(value, str) else ""
+
+
+# --- every shape a block value is stored in ---------------------------------------------------
+# The content loader writes a ListBlock as a plain list (["a", "b"]); the admin (Wagtail's
+# get_prep_value) writes each item as {"type": "item", "value": ..., "id": ...}. Bound values
+# (ListValue, StructValue, RichText) may be passed too. Indexing reads all of them alike, and an
+# item of a shape it does not know adds no text rather than failing the publish.
+
+def _unwrap(item):
+    """A list item's value, whether stored plainly or as the admin's {"type": "item", "value"}."""
+    if isinstance(item, dict) and "value" in item and set(item) <= {"type", "value", "id"}:
+        return item["value"]
+    return item
+
+
+def _items(value) -> list:
+    """The items of a ListBlock value (plain list, admin list or ListValue); [] for None."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        return []
+    try:
+        return [_unwrap(item) for item in value]
+    except TypeError:
+        return []
+
+
+def _field(value, name):
+    """A child of a StructBlock value (dict or StructValue), None when absent."""
+    try:
+        return value.get(name)
+    except AttributeError:
+        return None
+
+
+def _pk(value) -> int | None:
+    """A chooser's value as a primary key: a number, its digits, or a chosen instance."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, int) or (isinstance(value, str) and value.isdecimal() and value.isascii()):
+        return int(value)
+    return None
+
+
+def _plain(value) -> str:
+    """Text of a CharBlock or ChoiceBlock value; "" for anything that is not text."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 class Anchors:
@@ -105,8 +148,8 @@ def _headings(raw_body) -> list[tuple[tuple, str]]:
         if kind == "text":
             for n, (heading, _) in enumerate(split_rich_text(_rich(value))[1:]):
                 out.append(((block_id, n), heading))
-        elif kind in SECTION_BLOCKS and isinstance(value, dict):
-            out.append(((block_id, 0), (value.get("heading") or "").strip()))
+        elif kind in SECTION_BLOCKS and _field(value, "heading") is not None:
+            out.append(((block_id, 0), _plain(_field(value, "heading"))))
     return out
 
 
@@ -181,31 +224,28 @@ def extract_sections(page, *, side_effect_names=None, tools=None) -> list[Sectio
                 if heading is not None:
                     start((block_id, n - 1), heading)
                 add(text)
-        elif kind in SECTION_BLOCKS and isinstance(value, dict):
-            start((block_id, 0), (value.get("heading") or "").strip())
-            add(html_to_text(_rich(value.get("intro"))))
+        elif kind in SECTION_BLOCKS and _field(value, "heading") is not None:
+            start((block_id, 0), _plain(_field(value, "heading")))
+            add(html_to_text(_rich(_field(value, "intro"))))
             if kind == "key_points":
-                add(*value.get("items", []))
+                add(*map(_plain, _items(_field(value, "items"))))
             elif kind == "when_to_get_help":
-                add(*(item for level in ("emergency", "urgent", "within_24_hours", "routine")
-                       for item in value.get(level, [])))
+                for level in ("emergency", "urgent", "within_24_hours", "routine"):
+                    add(*map(_plain, _items(_field(value, level))))
             elif kind == "side_effects":
-                for item in value.get("items", []):
-                    pk = item.get("value") if isinstance(item, dict) else item
-                    add(side_effect_names.get(pk, ""))
+                for item in _items(_field(value, "items")):
+                    add(side_effect_names.get(_pk(item), ""))
             elif kind in ("phases", "types"):
-                for item in value.get("items", []):
-                    item = item.get("value", item) if isinstance(item, dict) and "value" in item else item
-                    add(item.get("name", ""), item.get("duration", ""),
-                        html_to_text(_rich(item.get("description"))))
+                for item in _items(_field(value, "items")):
+                    add(_plain(_field(item, "name")), _plain(_field(item, "duration")),
+                        html_to_text(_rich(_field(item, "description"))))
             elif kind == "health_tools":
-                for key in value.get("tools", []):
-                    key = key.get("value") if isinstance(key, dict) else key
-                    tool = tools.get(key)
+                for key in _items(_field(value, "tools")):
+                    tool = tools.get(key) if isinstance(key, str) else None
                     if tool is not None:
                         add(tool.title, tool.description)
-        elif kind == "callout" and isinstance(value, dict):
-            add(value.get("heading", ""), html_to_text(_rich(value.get("text"))))
+        elif kind == "callout" and _field(value, "heading") is not None:
+            add(_plain(_field(value, "heading")), html_to_text(_rich(_field(value, "text"))))
     return [
         Section(heading, anchor, _clean(" ".join(texts)), position)
         for position, (heading, anchor, texts) in enumerate(sections)
@@ -218,8 +258,9 @@ def _side_effect_names(raw) -> dict:
     ids = set()
     for block in raw:
         if block.get("type") == "side_effects":
-            for item in block["value"].get("items", []):
-                ids.add(item["value"] if isinstance(item, dict) else item)
+            for item in _items(_field(block.get("value"), "items")):
+                if (pk := _pk(item)) is not None:
+                    ids.add(pk)
     if not ids:
         return {}
     return dict(SideEffect.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -27,4 +27,5 @@ class SynonymViewSet(SnippetViewSet):
 
 register_snippet(SynonymViewSet)
 
-from . import wagtail_hooks_report  # noqa: E402, F401  (the editors' zero-results report)
+# The editors' zero-results report, and the dashboard's "search could not index" notice.
+from . import wagtail_hooks_indexing, wagtail_hooks_report  # noqa: E402, F401

@@ -158,6 +158,15 @@ SCALES = (
 @require_http_methods(["GET", "POST"])
 def check_in(request):
     enrollment = Enrollment.objects.for_user(request.user).current()
+    # The gate is asked again before every check-in (a new warning sign stops the program). A
+    # gate answer serves one check-in; sent again, the form lands where the first one did.
+    gate_response = backpain_gate.fresh_check_in_gate(request)
+    done = CheckIn.objects.for_user(request.user).filter(gate_response=gate_response).select_related(
+        "enrollment").first() if gate_response is not None else None
+    if request.method == "POST" and done is not None:
+        if done.enrollment.status == Enrollment.Status.COMPLETED:
+            return redirect("backpain:progress")
+        return redirect("backpain:week", week=done.enrollment.current_week)
     if enrollment is None:
         messages.info(request, "You do not have a program running. Start one with the safety check.")
         return redirect("backpain:entry")
@@ -172,9 +181,7 @@ def check_in(request):
         return render(request, "backpain/check_in_not_yet.html",
                       {"enrollment": enrollment, "calendar": calendar, "private": True},
                       status=409 if request.method == "POST" else 200)
-    # The gate is asked again before every check-in (a new warning sign stops the program).
-    gate_response = backpain_gate.fresh_check_in_gate(request)
-    if gate_response is None:
+    if gate_response is None or done is not None:
         return redirect(reverse("backpain:gate") + "?for=check-in")
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +191,6 @@ def check_in(request):
             )
         except services.CheckInNotOpen:  # the calendar moved under an open page (another tab)
             return redirect("backpain:check_in")
-        request.session.pop(backpain_gate.CHECK_IN_SESSION_KEY, None)
         enrollment.refresh_from_db()
         if enrollment.status == Enrollment.Status.COMPLETED:
             messages.success(request, "Thank you. That was your last check-in: you have finished the program.")

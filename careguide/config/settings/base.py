@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from careguide.config.env import env_float, env_int, env_str
+from careguide.config.env import env_float, env_int, env_str, for_concurrent_writers
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "careguide"
@@ -100,11 +100,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": for_concurrent_writers(dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'careguide.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
-    )
+    ))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -129,9 +129,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Patients and care-team staff sign in on the public site (/account/sign-in/); editors,
-# reviewers and administrators at /admin/login/ (Wagtail). Care-team staff land on the
-# care-team queue after sign-in (accounts/views.py).
+# Everyone signs in on the public site (/account/sign-in/) and lands on their own place:
+# care-team staff on the care-team queue, primary-care doctors on their referrals, editors,
+# reviewers and administrators in the admin (accounts/views.py landing_url).
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "/"

@@ -1,8 +1,12 @@
-"""Test settings: SQLite in memory unless DATABASE_URL names a (throwaway) PostgreSQL."""
+"""Test settings: SQLite unless DATABASE_URL names a (throwaway) PostgreSQL."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
+
+from careguide.config.env import for_concurrent_writers
 
 from .base import *  # noqa: F403
 
@@ -12,7 +16,15 @@ ALLOWED_HOSTS = ["*"]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file in memory-backed storage rather than SQLite's ":memory:", and the options `make run`
+    # uses: threads in a test then write at once as gunicorn's workers do (an in-memory
+    # database shared between threads locks whole tables and never waits). One file per run.
+    _shm = Path("/dev/shm")  # noqa: S108 - a throwaway test database, named by process id
+    _folder = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
+    DATABASES = {"default": for_concurrent_writers({
+        "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:",
+        "TEST": {"NAME": str(_folder / f"careguide-test-{os.getpid()}.sqlite3")},
+    })}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -142,6 +142,10 @@ def change(request, pk: int):
     known = booking.locations()
     kinds = [k for k in ChangeRequest.Kind.values if booking.open_request(appointment, k) is None]
     usable = appointment.status == Appointment.Status.BOOKED and appointment.slot.end > timezone.now()
+    if request.method == "POST" and booking.same_request_open(
+            appointment, request.POST.get("kind", ""), request.POST.get("message", "")):
+        messages.success(request, REQUEST_RECEIVED)  # the same request sent again
+        return redirect("appointments:mine")
     form = ChangeForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and usable and kinds and form.is_valid():
         try:

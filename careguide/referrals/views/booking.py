@@ -55,6 +55,12 @@ def _filters(request, known):
     return location, clinician, clinicians
 
 
+def _booked(request, context, appointment):
+    start = timezone.localtime(appointment.slot.start)
+    messages.success(request, f"Booked for {context['patient_label']}: {start:%A %B} {start.day} at {start:%H:%M}.")
+    return redirect("appointments:mine")
+
+
 @require_http_methods(["GET", "POST"])
 @care_team_only
 def book(request, referral_pk: int):
@@ -65,12 +71,14 @@ def book(request, referral_pk: int):
     known = booking.locations()
     context = {"referral": referral, "patient_label": display_name(referral.patient),
                "urgent": referral.urgency == Referral.Urgency.URGENT}
+    slot_id = untrusted.record_id(request.POST.get("slot", "")) if request.method == "POST" else None
+    if slot_id is not None and (done := booking.booked_for(referral, slot_id)):
+        return _booked(request, context, done)  # the form sent again after it booked
     if referral.status != Referral.Status.ACCEPTED:
         return private(render(request, "referrals/booking_unavailable.html", context))
 
     error = ""
     if request.method == "POST":
-        slot_id = untrusted.record_id(request.POST.get("slot", ""))
         if slot_id is None:
             error = "Choose a time from the list."
         else:
@@ -79,10 +87,7 @@ def book(request, referral_pk: int):
             except booking.BookingError as exc:
                 error = str(exc)
             else:
-                start = timezone.localtime(appointment.slot.start)
-                messages.success(request, f"Booked for {context['patient_label']}: "
-                                          f"{start:%A %B} {start.day} at {start:%H:%M}.")
-                return redirect("appointments:mine")
+                return _booked(request, context, appointment)
 
     location, clinician, clinicians = _filters(request, known)
     slots = booking.free_slots()

@@ -47,6 +47,7 @@ def referral_new(request):
         referral = services.create(
             request.user, patient=form.patient, reason=form.cleaned_data["reason"],
             urgency=form.cleaned_data["urgency"], notes=form.cleaned_data["notes"], send=send,
+            submission_key=form.cleaned_data["submission"],
         )
         messages.success(request, "Your referral was sent to Cancer Care." if send else
                          "Your referral was saved as a draft. Send it when it is ready.")
