@@ -11,6 +11,7 @@ import re
 import uuid
 
 import pytest
+from accounts_support import link_in_server_log
 from playwright.sync_api import expect
 from support import axe_violations, run_on_server
 from test_triage_e2e import PASSWORD, register, sign_in
@@ -49,7 +50,7 @@ def new_patient(browser, server, first_name, *, javascript=True):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     name = f"{first_name}{uuid.uuid4().hex[:8]}"
-    register(page, server["base"], name)
+    register(page, server, name)
     email = f"{name.lower()}@example.org"  # as register() makes it
     if not javascript:
         context.close()
@@ -176,17 +177,22 @@ def test_the_account_forms_keep_what_was_typed(server, browser):
     page = context.new_page()
     name = f"Ari{uuid.uuid4().hex[:8]}"
     email = f"{name.lower()}@example.org"
-    # A mistake (passwords that differ) keeps the name, the email and the consent tick.
+    # The first step keeps what was typed when something is missing.
     page.goto(base + "/account/register/")
     page.get_by_label("First name").fill(name)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_label("First name")).to_have_value(name)
     page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    # At the emailed link, a mistake (passwords that differ) keeps the consent tick.
+    page.goto(base + link_in_server_log(server, email))
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Enter the password again").fill(PASSWORD + "x")
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    expect(page.get_by_label("First name")).to_have_value(name)
-    expect(page.get_by_label("Email address")).to_have_value(email)
     expect(page.locator("input[name=consent]")).to_be_checked()
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Enter the password again").fill(PASSWORD)

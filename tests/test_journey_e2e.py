@@ -171,6 +171,7 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     nurse.goto(base + "/referrals/intake/")
     nurse.get_by_role("link", name=re.compile(name)).first.click()
     nurse.get_by_role("link", name=re.compile("^Treatment plan for")).click()
+    expect(nurse).to_have_url(re.compile(r"/treatment-plan/patients/\d+/$"))  # loaded before axe runs
     no_axe_violations(nurse, "care team's view of the plan")
     nurse.get_by_role("link", name="Add a treatment plan").click()
     no_axe_violations(nurse, "choose a plan template")
