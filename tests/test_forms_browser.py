@@ -135,6 +135,7 @@ def test_a_checklist_without_javascript_says_to_press_save_and_keeps_everything(
     page.locator("#id_remind").check()
     before = snapshot(page)
     page.get_by_role("button", name="Save my checklist").click()
+    expect(page.locator(".procedures-messages")).to_contain_text("Your checklist is saved.")  # saved, then reload
     page.reload()
     assert_kept(before, snapshot(page))
     context.close()
@@ -149,7 +150,8 @@ def test_the_symptom_diary_keeps_the_symptoms_chosen_and_every_answer_of_the_day
         if index % 2:
             boxes.nth(index).set_checked(not boxes.nth(index).is_checked())
     before = snapshot(page)
-    page.get_by_role("button", name="Save my symptoms").click()
+    with page.expect_navigation():  # saved before the next page is asked for
+        page.get_by_role("button", name="Save my symptoms").click()
     page.goto(server["base"] + "/diary/symptoms/")
     assert_kept(before, snapshot(page))
 
@@ -261,7 +263,8 @@ def test_the_visit_questions_and_a_change_request_keep_every_answer(server, brow
     page.get_by_role("link", name=re.compile("Ask to cancel or change")).first.click()
     page.locator("input[name=kind][value=change]").check()
     page.get_by_label("Anything the team should know").fill("Mornings are hard for me: an afternoon, please.")
-    page.get_by_role("button", name="Send my request").click()
+    with page.expect_navigation():  # saved before the next page is asked for
+        page.get_by_role("button", name="Send my request").click()
     page.goto(base + "/appointments/")
     main = page.locator("main")
     expect(main).to_contain_text("Mornings are hard for me: an afternoon, please.")

@@ -182,6 +182,7 @@ def test_a_referral_from_a_primary_care_doctor_to_an_appointment_the_patient_see
     today = timezone.localdate()  # the server's "today" is the site's local date
     nurse.get_by_label("Start date").fill((today - datetime.timedelta(days=today.weekday())).isoformat())
     nurse.get_by_role("button", name="Save the plan").click()
+    expect(nurse).to_have_url(re.compile(r"/treatment-plan/patients/\d+/$"))  # saved before the patient looks
     patient.goto(base + "/treatment-plan/")
     expect(patient.locator("[aria-current=step]")).to_have_count(1)
     expect(patient.locator("main")).to_contain_text("You are here")
