@@ -14,7 +14,7 @@ and then, ROUNDS times, what patients do that writes:
   - check:    the nine steps of the side-effect check (every step writes the session; the last
               stores the check and its triage event);
   - register: a new person asks for an account, then follows the emailed link (read from the
-              server's log: `make run` prints emails) and chooses a password (hashed on purpose
+              data folder: `make run` writes emails as files) and chooses a password (hashed on purpose
               slowly, outside the transaction).
 Prints, per database, write requests per second, p50/p99 latency of the write requests, and the
 errors: any 5xx, any unexpected answer (a form error, a wrong redirect), any lost connection.
@@ -233,17 +233,19 @@ def sign_in(base: str, username: str, tally: Tally) -> Browser | None:
     return browser
 
 
-def emailed_link(log: Path, email: str) -> str:
-    """The finish-registering link the server emailed to ``email`` (`make run` prints emails)."""
+def emailed_link(emails: Path, email: str) -> str:
+    """The finish-registering link the server emailed to ``email``: `make run` writes each email
+    as a file in the data folder's emails/ (the file email backend)."""
     for _ in range(50):
-        for message in reversed(log.read_text(errors="replace").split("-" * 79)):
-            if f"To: {email}" in message and (found := LINK.search(message)):
-                return found.group(1)
+        for path in sorted(emails.glob("*"), key=lambda p: p.stat().st_mtime, reverse=True):
+            for message in reversed(path.read_text(errors="replace").split("-" * 79)):
+                if f"To: {email}" in message and (found := LINK.search(message)):
+                    return found.group(1)
         time.sleep(0.1)
     return "/account/register/confirm/not-found/"
 
 
-def writer(base: str, log: Path, made: dict, index: int, tally: Tally, barrier: threading.Barrier) -> None:
+def writer(base: str, emails: Path, made: dict, index: int, tally: Tally, barrier: threading.Barrier) -> None:
     patient = sign_in(base, made["emails"][index], tally)
     nurse = sign_in(base, "bench.nurse", tally)
     if patient is None or nurse is None:
@@ -271,7 +273,7 @@ def writer(base: str, log: Path, made: dict, index: int, tally: Tally, barrier: 
             tally.timed("check", lambda data=data, step=step: patient.post(
                 "/side-effect-check/", {**data, "_step": str(step), "_action": "continue"}), expect)
         # A new person registers: the form, then the emailed link and the password.
-        register(base, log, f"new{index}-{round_}@bench.example.org", tally)
+        register(base, emails, f"new{index}-{round_}@bench.example.org", tally)
 
 
 def diary(patient: Browser, tally: Tally, kind: str, *, chest_pain: bool = False, twice: bool = False) -> None:
@@ -293,12 +295,12 @@ def diary(patient: Browser, tally: Tally, kind: str, *, chest_pain: bool = False
             tally.errors.setdefault(kind, []).append("the two sendings ended on different entries")
 
 
-def register(base: str, log: Path, email: str, tally: Tally) -> None:
+def register(base: str, emails: Path, email: str, tally: Tally) -> None:
     stranger = Browser(base)
     stranger.get("/account/register/")
     tally.timed("register", lambda: stranger.post("/account/register/", {"email": email, "first_name": "New"}),
                 _redirect_to(r"/account/register/check-your-email/$"))
-    stranger.get(emailed_link(log, email))
+    stranger.get(emailed_link(emails, email))
     tally.timed("register", lambda: stranger.post("/account/register/finish/", {
         "password1": PASSWORD, "password2": PASSWORD, "consent": "on"}), _redirect_to(r"/account/$"))
 
@@ -316,7 +318,7 @@ def run_one(database: str, writers: int) -> dict:
         made = make_writers(folder, port, writers)
         tally = Tally()
         barrier = threading.Barrier(writers)
-        threads = [threading.Thread(target=writer, args=(base, folder / "server.log", made, i, tally, barrier))
+        threads = [threading.Thread(target=writer, args=(base, folder / "emails", made, i, tally, barrier))
                    for i in range(writers)]
         started = time.perf_counter()
         for t in threads:
