@@ -168,7 +168,7 @@ def test_every_program_lesson_agrees_with_the_rules():
 
 def _case_for(rule):
     """An answer set that reaches one rule (None for rules only escalation reaches)."""
-    from careguide.triage.side_effects import Band, FlagIs, GradeIn
+    from careguide.triage.side_effects.schema import Band, FlagIs, GradeIn
 
     if not hasattr(rule, "when"):
         return None
