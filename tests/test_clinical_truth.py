@@ -17,8 +17,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from careguide.triage import claims
+from careguide.triage.back_pain import back_pain_rules
 from careguide.triage.deployment import clinical_values, side_effects_tool
-from careguide.triage.engine import back_pain_rules
 
 pytestmark = pytest.mark.django_db
 

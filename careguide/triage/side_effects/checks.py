@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import string
 
-from careguide.triage.engine import unknown_field
+from careguide.triage.engine import duplicate_ids, unknown_field
 
 from .schema import DISPOSITIONS, Band, GradeIn, SideEffectRuleSet, Symptom
 
@@ -17,26 +17,18 @@ def _placeholders(text: str) -> list[str]:
 def cross_check(rules: SideEffectRuleSet) -> list[tuple[str, str]]:
     """References between parts of the file, which pydantic cannot see one model at a time."""
     problems: list[tuple[str, str]] = []
-
-    def unique(items, where, seen=None):
-        seen = set() if seen is None else seen
-        for i, item in enumerate(items):
-            if item.id in seen:
-                problems.append((f"{where}[{i}].id", f"'{item.id}' is used twice"))
-            seen.add(item.id)
-
-    unique(rules.sources, "sources")
-    unique(rules.dispositions, "dispositions")
-    unique(rules.symptoms, "symptoms")
+    problems += duplicate_ids(rules.sources, "sources")
+    problems += duplicate_ids(rules.dispositions, "dispositions")
+    problems += duplicate_ids(rules.symptoms, "symptoms")
     names: set[str] = set()
-    unique(rules.context, "context", names)
-    unique(rules.inputs, "inputs", names)
+    problems += duplicate_ids(rules.context, "context", names)
+    problems += duplicate_ids(rules.inputs, "inputs", names)
     rule_ids: set[str] = set()
     for i, s in enumerate(rules.symptoms):
-        unique(s.rules, f"symptoms[{i}].rules", rule_ids)
+        problems += duplicate_ids(s.rules, f"symptoms[{i}].rules", rule_ids)
         if s.otherwise:
-            unique([s.otherwise], f"symptoms[{i}].otherwise", rule_ids)
-    unique(rules.combining.escalations, "combining.escalations", rule_ids)
+            problems += duplicate_ids([s.otherwise], f"symptoms[{i}].otherwise", rule_ids)
+    problems += duplicate_ids(rules.combining.escalations, "combining.escalations", rule_ids)
 
     if rules.disposition_ids != DISPOSITIONS:
         problems.append(("dispositions", f"must be {', '.join(DISPOSITIONS)} in this order (the contract's)"))
