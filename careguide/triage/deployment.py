@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from careguide.triage.engine import Result
 from careguide.triage.side_effects import SIDE_EFFECTS, ParameterError, SideEffectsTool
+from careguide.triage.values import ClinicalValues
 
 SETTING = "TRIAGE_SIDE_EFFECT_PARAMETERS"
 
@@ -49,8 +50,6 @@ def evaluate_side_effects(raw: object) -> Result:
 
 @lru_cache(maxsize=8)
 def _values(tool: SideEffectsTool):
-    from careguide.triage.values import ClinicalValues
-
     return ClinicalValues(tool)
 
 
