@@ -1,5 +1,5 @@
 """The side-effect rules as this deployment runs them: the Django side of the configurable
-thresholds. The pure engine (``side_effects.py``) never reads settings; this module reads
+thresholds. The pure engine (the ``side_effects`` package) never reads settings; this module reads
 ``TRIAGE_SIDE_EFFECT_PARAMETERS`` (e.g. ``{"fever_c": 38.0}``, signed off by the clinical team)
 and hands the engine its overrides. Web pages, the diary and the API evaluate through here.
 """
