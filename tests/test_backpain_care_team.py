@@ -30,7 +30,8 @@ from careguide.backpain.models import CheckIn, Clearance, ClearanceRequest, Enro
 from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.core.models import ImmutableError
 from careguide.questionnaires.models import QuestionnaireResponse
-from careguide.triage.engine import Result, back_pain_rules
+from careguide.triage.back_pain import back_pain_rules
+from careguide.triage.engine import Result
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from careguide.backpain import gate, services
 from careguide.backpain.models import Clearance, Enrollment
 from careguide.questionnaires import engine
 from careguide.questionnaires.models import QuestionnaireResponse
-from careguide.triage.engine import back_pain_rules, evaluate_back_pain
+from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from careguide.triage import claims
+from careguide.triage.back_pain import back_pain_rules
 from careguide.triage.deployment import clinical_values, side_effects_tool
-from careguide.triage.engine import back_pain_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,7 @@ def test_every_program_lesson_agrees_with_the_rules():
 
 def _case_for(rule):
     """An answer set that reaches one rule (None for rules only escalation reaches)."""
-    from careguide.triage.side_effects import Band, FlagIs, GradeIn
+    from careguide.triage.side_effects.schema import Band, FlagIs, GradeIn
 
     if not hasattr(rule, "when"):
         return None

@@ -17,14 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from careguide.library.readability import MAX_GRADE, grade
-from careguide.triage.engine import (
-    RULES_DIR,
-    InputError,
-    RuleSetError,
-    back_pain_rules,
-    evaluate_back_pain,
-    load_rule_set,
-)
+from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain, load_rule_set
+from careguide.triage.engine import RULES_DIR, InputError, RuleSetError
 from careguide.triage.tools import TOOLS
 
 # A copy of shared/eval/triage/cases_dev.jsonl (see tests/data/eval/README.md), so a clone tests alone.

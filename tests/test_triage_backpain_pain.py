@@ -11,15 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from careguide.library.readability import MAX_GRADE, grade
-from careguide.triage.engine import (
-    PAIN_LEVELS,
-    RULES_DIR,
-    InputError,
-    RuleSetError,
-    assess_back_pain_check_in,
-    back_pain_rules,
-    load_rule_set,
-)
+from careguide.triage.back_pain import PAIN_LEVELS, assess_back_pain_check_in, back_pain_rules, load_rule_set
+from careguide.triage.engine import RULES_DIR, InputError, RuleSetError
 
 SCORES = range(0, 11)
 PREVIOUS = [None, *SCORES]

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from careguide.triage import checks, signoff
-from careguide.triage.engine import RULES_DIR, BooleanTool
+from careguide.triage.back_pain import BooleanTool
+from careguide.triage.engine import RULES_DIR
 from careguide.triage.tools import TOOLS
 
 SIDE_EFFECTS = RULES_DIR / "side_effects.yaml"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from careguide.questionnaires import engine
 from careguide.questionnaires.bindings import BindingError, Stored, Triage
-from careguide.triage.engine import back_pain_rules
+from careguide.triage.back_pain import back_pain_rules
 
 from . import gate
 

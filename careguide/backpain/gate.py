@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from careguide.audit import service as audit
-from careguide.triage.engine import back_pain_rules, evaluate_back_pain
+from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain
 
 GATE_URL = "http://careguide.invalid/fhir/Questionnaire/back-pain-gate"
 CHECK_IN_SESSION_KEY = "backpain_checkin_gate"

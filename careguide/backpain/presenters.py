@@ -8,7 +8,7 @@ query is scoped to the patients of that user's care teams. The pages audit the r
 from __future__ import annotations
 
 from careguide.careteam import scoping
-from careguide.triage.engine import back_pain_rules
+from careguide.triage.back_pain import back_pain_rules
 
 from . import clearance
 from .models import CheckIn, Clearance, ClearanceRequest, Enrollment

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careguide.audit import service as audit
-from careguide.triage.engine import Result, assess_back_pain_check_in
+from careguide.triage.back_pain import assess_back_pain_check_in
+from careguide.triage.engine import Result
 
 from . import gate as backpain_gate
 from .models import CheckIn, Enrollment, EnrollmentEvent

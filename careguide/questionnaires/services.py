@@ -7,10 +7,13 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from threading import Lock
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from careguide.audit import service as audit
 from careguide.fhir.validation import FhirValidationError, validate
@@ -165,8 +168,6 @@ def _valid_fhir(resource: dict):
 def _base_url(request) -> str:
     if request is not None and hasattr(request, "build_absolute_uri"):
         return request.build_absolute_uri("/").rstrip("/")
-    from django.conf import settings
-
     return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
 
 
@@ -331,10 +332,6 @@ AUTHORED_LEEWAY_HOURS = 24
 def _authored(value, default):
     """When the response was written: its `authored`, else ``default`` (now). Raises ResponseInvalid,
     naming QuestionnaireResponse.authored, for a time in the future or beyond what can be stored."""
-    from datetime import UTC, datetime, time, timedelta
-
-    from django.utils.dateparse import parse_date, parse_datetime
-
     if isinstance(value, str):
         try:
             parsed_value = parse_datetime(value)

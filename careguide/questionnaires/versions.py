@@ -8,10 +8,13 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from careguide.accounts.roles import REVIEWERS
 from careguide.audit import service as audit
 from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
 
@@ -84,10 +87,6 @@ class SignOff:
 def read_sign_offs(path) -> dict[tuple[str, str], SignOff]:
     """{(url, version): SignOff} from a sign-off file (none if it is missing); ValueError names
     the file, the entry and the field at fault."""
-    from pathlib import Path
-
-    import yaml
-
     path = Path(path)
     if not path.exists():
         return {}
@@ -201,8 +200,6 @@ def import_questionnaire(resource: dict, *, keep_id: bool = True, actor=None,
 
 def may_review(user) -> bool:
     """Clinical reviewers decide whether a triage-bound questionnaire version goes live."""
-    from careguide.accounts.roles import REVIEWERS
-
     return bool(getattr(user, "is_authenticated", False) and user.is_active
                 and user.groups.filter(name=REVIEWERS).exists())
 

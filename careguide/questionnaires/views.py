@@ -21,7 +21,7 @@ from careguide.careteam.scoping import scope
 from careguide.core.http import private as _private
 
 from . import bindings, engine, services
-from .forms import QuestionnaireForm
+from .forms import QuestionnaireForm, initial_response
 from .models import Questionnaire, QuestionnaireResponse
 from .presenters import response_sections, scores
 
@@ -96,8 +96,6 @@ class QuestionnaireFillView(View):
         drafts = self.request.session.get(DRAFTS_SESSION_KEY, {})
         draft = drafts.get(self.draft_key())
         if not isinstance(draft, dict) or not isinstance(draft.get("response"), dict):
-            from .forms import initial_response
-
             start = self.get_initial_response() or initial_response(self.definition)
             draft = {"response": start, "step": 0}
         if not isinstance(draft.get("token"), str):

@@ -18,9 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from careguide.core import crisis, untrusted
 from careguide.core.jsonapi import error_response, json_response
+from careguide.triage.back_pain import BACK_PAIN
 from careguide.triage.contract import no_duplicate_keys, reject_constant
 from careguide.triage.deployment import side_effects_tool
-from careguide.triage.engine import BACK_PAIN, InputError, Result, Tool
+from careguide.triage.engine import InputError, Result, Tool
 
 MAX_BODY_BYTES = 64 * 1024  # a full answer set is under 1 KB
 

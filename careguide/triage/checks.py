@@ -8,14 +8,13 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from careguide.triage import signoff
+from careguide.triage.deployment import side_effects_tool
 from careguide.triage.engine import RuleSetError
+from careguide.triage.tools import TOOLS
 
 
 @checks.register()
 def rule_files(app_configs=None, **kwargs):
-    from careguide.triage.deployment import side_effects_tool
-    from careguide.triage.tools import TOOLS
-
     errors = []
     for name, tool in TOOLS.items():
         try:

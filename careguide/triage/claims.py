@@ -32,6 +32,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bs4 import BeautifulSoup, Tag
+
 from careguide.triage.values import ClinicalValues, celsius
 
 URGENCY = {"emergency": 0, "red": 1, "amber": 2, "green": 3, "none": 4}
@@ -387,8 +389,6 @@ def passages_from_html(html: str, where: str) -> list[Passage]:
     ``data-call`` around it (a care card, a result; "" means none), or for a list item, the
     action of the sentence just before its list ("Call us right away if:"). Text inside
     ``data-answer`` (what the person told us) and scripts is skipped."""
-    from bs4 import BeautifulSoup, Tag
-
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.select("script, style, template, [data-answer]"):
         el.decompose()

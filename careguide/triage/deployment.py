@@ -1,5 +1,5 @@
 """The side-effect rules as this deployment runs them: the Django side of the configurable
-thresholds. The pure engine (``side_effects.py``) never reads settings; this module reads
+thresholds. The pure engine (the ``side_effects`` package) never reads settings; this module reads
 ``TRIAGE_SIDE_EFFECT_PARAMETERS`` (e.g. ``{"fever_c": 38.0}``, signed off by the clinical team)
 and hands the engine its overrides. Web pages, the diary and the API evaluate through here.
 """
@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from careguide.triage.engine import Result
 from careguide.triage.side_effects import SIDE_EFFECTS, ParameterError, SideEffectsTool
+from careguide.triage.values import ClinicalValues
 
 SETTING = "TRIAGE_SIDE_EFFECT_PARAMETERS"
 
@@ -49,8 +50,6 @@ def evaluate_side_effects(raw: object) -> Result:
 
 @lru_cache(maxsize=8)
 def _values(tool: SideEffectsTool):
-    from careguide.triage.values import ClinicalValues
-
     return ClinicalValues(tool)
 
 

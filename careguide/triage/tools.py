@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from careguide.triage.engine import BACK_PAIN, Tool
+from careguide.triage.back_pain import BACK_PAIN
+from careguide.triage.engine import Tool
 from careguide.triage.side_effects import SIDE_EFFECTS
 
 # Every tool the contract names. The evaluation command uses the rule files' own thresholds;

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from careguide.triage.side_effects import SIDE_EFFECTS
+
 TEMPERATURES = {
     "fever": "fever_c",
     "low_temperature": "low_c",
@@ -190,8 +192,6 @@ def token_problems(text: str) -> list[str]:
     unknown)."""
     if not text or "{" not in text:
         return []
-    from careguide.triage.side_effects import SIDE_EFFECTS
-
     return ClinicalValues(SIDE_EFFECTS).unknown_tokens(text)
 
 

@@ -22,7 +22,7 @@ from careguide.audit import service as audit
 from careguide.core.http import private as _private
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.views import DRAFTS_SESSION_KEY, QuestionnaireFillView
-from careguide.triage.engine import back_pain_rules
+from careguide.triage.back_pain import back_pain_rules
 
 from .. import clearance as team_clearance
 from .. import gate, services

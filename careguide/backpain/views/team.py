@@ -18,7 +18,7 @@ from careguide.alerts.views import care_team_only
 from careguide.audit import service as audit
 from careguide.core.forms import add_service_error
 from careguide.core.http import private as _private
-from careguide.triage.engine import back_pain_rules
+from careguide.triage.back_pain import back_pain_rules
 
 from .. import clearance
 

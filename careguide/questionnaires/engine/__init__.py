@@ -24,11 +24,11 @@ from .definition import (
     Questionnaire,
     Step,
     Variable,
-    parse_questionnaire,
 )
 from .enablement import answers_in_scope, condition_met, item_enabled
 from .expressions import ExpressionError, calculate, calculation_mismatches, evaluate
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
+from .parser import parse_questionnaire
 from .response import Node, Visit, anchor, read_response, walk
 from .validation import (
     exclusive_message,

@@ -12,7 +12,7 @@ import copy
 from .definition import Item, Questionnaire
 from .issues import Issue
 from .response import Node, Visit, anchor, fhirpath_string, read_response, walk
-from .values import TYPE_NAMES, compare, format_problem, is_number, value_of
+from .values import TYPE_NAMES, compare, display_value, format_problem, is_number, value_of
 
 LABEL_LIMIT = 120
 GROUP_REQUIRED = "group-required"  # internal: settled into "required" before returning
@@ -189,8 +189,6 @@ def _out_of_range(key, value, bound, direction) -> bool:
 
 
 def _bound_text(bound) -> str:
-    from .values import display_value
-
     if isinstance(bound, dict):
         return display_value("valueQuantity", bound)
     return display_value("valueDecimal", bound) if is_number(bound) else str(bound)

@@ -1,0 +1,341 @@
+"""Reading a FHIR R4 Questionnaire (a dict) into the engine's `Questionnaire` and `Item`s.
+
+`parse_questionnaire(resource)` reads the JSON once. Problems that make a questionnaire
+unusable (unknown item types, duplicate linkIds, enableWhen pointing at no item, a missing
+contained ValueSet) raise `QuestionnaireError`; oddities we can live with become warnings in
+`Questionnaire.warnings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .definition import (
+    CORE,
+    EXT_CALCULATED,
+    EXT_ENTRY_FORMAT,
+    EXT_HIDDEN,
+    EXT_MAX_OCCURS,
+    EXT_MAX_VALUE,
+    EXT_MIN_OCCURS,
+    EXT_MIN_VALUE,
+    EXT_OPTION_EXCLUSIVE,
+    EXT_OPTION_PREFIX,
+    EXT_UNIT,
+    EXT_UNIT_OPTION,
+    EXT_VARIABLE,
+    OPERATORS,
+    SDC,
+    AnswerOption,
+    EnableWhen,
+    Item,
+    Questionnaire,
+    Variable,
+    extension_value,
+    extensions,
+    item_control_code,
+    weight_of,
+)
+from .issues import ERROR, WARNING, Issue, QuestionnaireError
+from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
+
+
+def parse_questionnaire(resource: dict) -> Questionnaire:
+    """Read a Questionnaire (FHIR R4 JSON as a dict); raise QuestionnaireError if unusable."""
+    return _Parser(resource).parse()
+
+
+class _Parser:
+    def __init__(self, resource: dict):
+        self.resource = resource
+        self.issues: list[Issue] = []
+        self.by_link_id: dict[str, Item] = {}
+        self.contained = {
+            r.get("id"): r
+            for r in resource.get("contained", ()) or ()
+            if isinstance(r, dict) and r.get("id")
+        } if isinstance(resource, dict) else {}
+
+    def problem(self, message, link_id=None, severity=ERROR, code="structure"):
+        self.issues.append(Issue(message, link_id=link_id, code=code, severity=severity))
+
+    def parse(self) -> Questionnaire:
+        if not isinstance(self.resource, dict) or self.resource.get("resourceType") != "Questionnaire":
+            raise QuestionnaireError([Issue("The resource is not a Questionnaire.", code="structure")])
+        items = tuple(self.item(raw, None) for raw in self._list(self.resource, "item"))
+        for item in list(self.by_link_id.values()):
+            self.check_enable_when(item)
+        errors = [i for i in self.issues if i.severity == ERROR]
+        if errors:
+            raise QuestionnaireError(errors)
+        return Questionnaire(
+            resource=self.resource,
+            items=items,
+            by_link_id=self.by_link_id,
+            variables=self.variables(self.resource),
+            warnings=tuple(self.issues),
+        )
+
+    @staticmethod
+    def _list(element, key) -> list:
+        value = element.get(key, ()) or ()
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+    def item(self, raw: dict, parent: Item | None) -> Item:
+        link_id = raw.get("linkId")
+        item_type = raw.get("type")
+        if not isinstance(link_id, str) or not link_id:
+            self.problem("An item has no linkId.", None)
+            link_id = f"#missing-{id(raw)}"
+        if item_type not in ITEM_TYPES:
+            self.problem(f"Item {link_id} has an unknown type {item_type!r}.", link_id)
+            item_type = "display"
+        if link_id in self.by_link_id:
+            self.problem(f"The linkId {link_id} is used by more than one item.", link_id)
+        # JSON booleans and integers only: "yes" or "2" would be read wrongly.
+        for flag in ("required", "repeats", "readOnly"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                self.problem(f"Item {link_id}: {flag} must be true or false.", link_id)
+        if "maxLength" in raw and (not isinstance(raw["maxLength"], int) or isinstance(raw["maxLength"], bool)):
+            self.problem(f"Item {link_id}: maxLength must be a whole number.", link_id)
+        item = Item(
+            link_id=link_id,
+            type=item_type,
+            text=str(raw.get("text") or ""),
+            prefix=str(raw.get("prefix") or ""),
+            required=raw.get("required") is True,
+            repeats=raw.get("repeats") is True,
+            read_only=raw.get("readOnly") is True,
+            max_length=raw.get("maxLength") if isinstance(raw.get("maxLength"), int) else None,
+            answer_value_set=raw.get("answerValueSet"),
+            enable_behavior=raw.get("enableBehavior") or "all",
+            extensions=tuple(self._list(raw, "extension")),
+            item_control=item_control_code(raw),
+            hidden=extension_value(raw, EXT_HIDDEN) is True,
+            entry_format=extension_value(raw, EXT_ENTRY_FORMAT),
+            min_value=extension_value(raw, EXT_MIN_VALUE),
+            max_value=extension_value(raw, EXT_MAX_VALUE),
+            min_occurs=extension_value(raw, EXT_MIN_OCCURS),
+            max_occurs=extension_value(raw, EXT_MAX_OCCURS),
+            parent=parent,
+            raw=raw,
+        )
+        self.by_link_id.setdefault(link_id, item)
+        item.options = self.options(item, raw)
+        item.initial = self.initial(item, raw)
+        item.enable_when = self.enable_when(item, raw)
+        item.variables = self.variables(raw)
+        item.units = self.units(raw)
+        calculated = extension_value(raw, EXT_CALCULATED)
+        if isinstance(calculated, dict) and calculated.get("expression"):
+            if calculated.get("language", "text/fhirpath") == "text/fhirpath":
+                item.calculated_expression = calculated["expression"]
+            else:
+                self.problem(f"Item {link_id}: only FHIRPath calculations are supported.", link_id, WARNING)
+        if extensions(raw, SDC + "sdc-questionnaire-enableWhenExpression"):
+            self.problem(f"Item {link_id}: enableWhenExpression is not supported, so the item is always shown.",
+                         link_id, WARNING, "not-supported")
+        if item.enable_behavior not in ("all", "any"):
+            self.problem(f"Item {link_id} has an unknown enableBehavior {item.enable_behavior!r}.", link_id)
+        if item.is_display and self._list(raw, "item"):
+            self.problem(f"Display item {link_id} cannot have nested items.", link_id)
+        item.children = tuple(self.item(child, item) for child in self._list(raw, "item"))
+        if item.is_group and not item.children:
+            self.problem(f"Group {link_id} has no items.", link_id, WARNING)
+        return item
+
+    def options(self, item: Item, raw: dict) -> tuple[AnswerOption, ...] | None:
+        listed = self._list(raw, "answerOption")
+        value_set = raw.get("answerValueSet")
+        if listed and value_set:
+            self.problem(f"Item {item.link_id} has both answerOption and answerValueSet.", item.link_id)
+        if listed:
+            found = []
+            for option in listed:
+                typed = value_of(option)
+                if typed is None or typed[0] not in OPTION_KEYS:
+                    self.problem(f"Item {item.link_id} has an answer option without a value.", item.link_id)
+                    continue
+                found.append(self.option(option, typed[0], typed[1], option))
+            return self.with_tokens(found)
+        if isinstance(value_set, str) and value_set:
+            by_url = next((r for r in self.contained.values()
+                           if r.get("resourceType") == "ValueSet" and r.get("url") == value_set), None)
+            if by_url is not None:
+                return self.with_tokens(self.value_set_options(by_url))
+            if value_set.startswith("#"):
+                contained = self.contained.get(value_set[1:])
+                if not contained or contained.get("resourceType") != "ValueSet":
+                    self.problem(
+                        f"Item {item.link_id} names the answer list {value_set}, which is not in the questionnaire.",
+                        item.link_id,
+                    )
+                    return ()
+                return self.with_tokens(self.value_set_options(contained))
+            self.problem(
+                f"Item {item.link_id}: the answer list {value_set} is not contained in the questionnaire, "
+                "so answers to it are not checked against a list.",
+                item.link_id,
+                WARNING,
+                "not-supported",
+            )
+            return None
+        if item.is_choice:
+            if not extensions(raw, CORE + "questionnaire-externallydefined"):
+                self.problem(f"Choice item {item.link_id} has no answer list.", item.link_id, WARNING)
+            return None
+        return None
+
+    def option(self, element: dict, key: str, value, concept_source: dict) -> AnswerOption:
+        label = display_value(key, value)
+        return AnswerOption(
+            key=key,
+            value=value,
+            label=label,
+            token="",
+            exclusive=extension_value(element, EXT_OPTION_EXCLUSIVE) is True,
+            weight=weight_of(concept_source) if weight_of(concept_source) is not None else (
+                weight_of(value) if isinstance(value, dict) else None
+            ),
+            prefix=extension_value(element, EXT_OPTION_PREFIX),
+            initial_selected=element.get("initialSelected") is True,
+        )
+
+    def value_set_options(self, value_set: dict) -> list[AnswerOption]:
+        options = []
+        expansion = value_set.get("expansion")
+        if isinstance(expansion, dict) and expansion.get("contains"):
+            def walk(entries):
+                for entry in entries or ():
+                    if not isinstance(entry, dict):
+                        continue
+                    if entry.get("code") and not entry.get("abstract"):
+                        coding = {k: entry[k] for k in ("system", "version", "code", "display") if k in entry}
+                        options.append(self.option(entry, "valueCoding", coding, entry))
+                    walk(entry.get("contains"))
+
+            walk(expansion.get("contains"))
+            return options
+        for include in self._list(value_set.get("compose", {}) or {}, "include"):
+            system = include.get("system")
+            concepts = self._list(include, "concept")
+            if not concepts and system:
+                concepts = self.code_system_concepts(system)
+            for concept in concepts:
+                if not concept.get("code"):
+                    continue
+                coding = {"system": system} if system else {}
+                coding.update({k: concept[k] for k in ("code", "display") if k in concept})
+                options.append(self.option(concept, "valueCoding", coding, concept))
+        return options
+
+    def code_system_concepts(self, system: str) -> list[dict]:
+        """All concepts of a contained CodeSystem that an include names by url or #id."""
+        for resource in self.contained.values():
+            if resource.get("resourceType") != "CodeSystem":
+                continue
+            if system in (resource.get("url"), "#" + str(resource.get("id"))):
+                found: list[dict] = []
+                pending = list(self._list(resource, "concept"))
+                while pending:
+                    concept = pending.pop(0)
+                    found.append(concept)
+                    pending[0:0] = self._list(concept, "concept")
+                return found
+        return []
+
+    @staticmethod
+    def with_tokens(options: list[AnswerOption]) -> tuple[AnswerOption, ...]:
+        """Give each option a short form token: its code where codes are unique, else its place."""
+        def natural(option):
+            if option.key == "valueCoding":
+                return str(option.value.get("code") or option.value.get("display") or "")
+            return display_value(option.key, option.value)
+
+        tokens = [natural(o) for o in options]
+        if len(set(tokens)) != len(tokens) or any(not t for t in tokens):
+            tokens = [f"option-{i + 1}" for i in range(len(options))]
+        return tuple(
+            AnswerOption(o.key, o.value, o.label, t, o.exclusive, o.weight, o.prefix, o.initial_selected)
+            for o, t in zip(options, tokens, strict=True)
+        )
+
+    def initial(self, item: Item, raw: dict) -> tuple[dict, ...]:
+        found = []
+        for initial in self._list(raw, "initial"):
+            typed = value_of(initial)
+            if typed is not None:
+                found.append({typed[0]: typed[1]})
+        if not found and item.options:
+            found = [o.answer for o in item.options if o.initial_selected]
+        return tuple(found)
+
+    def enable_when(self, item: Item, raw: dict) -> tuple[EnableWhen, ...]:
+        conditions = []
+        for condition in self._list(raw, "enableWhen"):
+            question = condition.get("question")
+            operator = condition.get("operator")
+            answer = value_of(condition, "answer")
+            if not isinstance(question, str) or operator not in OPERATORS or answer is None:
+                self.problem(
+                    f"Item {item.link_id} has an enableWhen without a question, a known operator and an answer.",
+                    item.link_id,
+                )
+                continue
+            if operator == "exists" and not isinstance(answer[1], bool):
+                self.problem(f"Item {item.link_id}: enableWhen 'exists' needs a true or false answer.", item.link_id)
+                continue
+            conditions.append(EnableWhen(question, operator, answer[0], answer[1]))
+        return tuple(conditions)
+
+    def check_enable_when(self, item: Item):
+        item.enable_when = tuple(self.scoped(item, c) for c in item.enable_when)
+        for condition in item.enable_when:
+            target = self.by_link_id.get(condition.question)
+            if target is None:
+                self.problem(
+                    f"Item {item.link_id} depends on {condition.question}, which is not in the questionnaire.",
+                    item.link_id,
+                )
+            elif not target.is_question:
+                self.problem(
+                    f"Item {item.link_id} depends on {condition.question}, which is not a question.",
+                    item.link_id,
+                )
+            elif condition.operator != "exists" and condition.key not in target.answer_keys and not (
+                {condition.key, *target.answer_keys} <= {"valueInteger", "valueDecimal"}
+            ):
+                self.problem(
+                    f"Item {item.link_id} compares {condition.question} with a {condition.key[5:]} "
+                    f"but it is answered with {', '.join(k[5:] for k in target.answer_keys)}.",
+                    item.link_id,
+                    WARNING,
+                )
+
+    def scoped(self, item: Item, condition: EnableWhen) -> EnableWhen:
+        target = self.by_link_id.get(condition.question)
+        if target is None:
+            return condition
+        around_target = {id(target), *(id(a) for a in target.ancestors())}
+        for candidate in (item, *item.ancestors()):
+            if id(candidate) in around_target:
+                return replace(condition, scope=candidate.link_id)
+        return condition
+
+    def variables(self, element: dict) -> tuple[Variable, ...]:
+        found = []
+        for ext in extensions(element, EXT_VARIABLE):
+            expression = ext.get("valueExpression")
+            if isinstance(expression, dict) and expression.get("name") and expression.get("expression"):
+                found.append(Variable(expression["name"], expression["expression"],
+                                      expression.get("language", "text/fhirpath")))
+        return tuple(found)
+
+    def units(self, raw: dict) -> tuple[dict, ...]:
+        found = [v for v in (extension_value({"extension": [e]}, EXT_UNIT_OPTION)
+                             for e in extensions(raw, EXT_UNIT_OPTION)) if isinstance(v, dict)]
+        if not found:
+            unit = extension_value(raw, EXT_UNIT)
+            if isinstance(unit, dict):
+                found = [unit]
+        return tuple(found)
