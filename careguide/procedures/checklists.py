@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careguide.core.contentfiles import ContentError, read_yaml, validate
 from careguide.library.content.schema import Review
+from careguide.triage.values import strings, token_problems
 
 FOLDER = "procedures"
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -116,8 +117,6 @@ def read_checklist(path: Path | str) -> Checklist:
     name = f"{FOLDER}/{path.name}"
     data, _text = read_yaml(path, name, missing="file is missing")
     checklist = validate(Checklist, data, name)
-    from careguide.triage.values import strings, token_problems
-
     for where, text in strings(data):
         for problem in token_problems(text):
             raise ContentError(name, where, problem)

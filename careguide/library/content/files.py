@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from careguide.core.contentfiles import ContentError, read_yaml, validate
+from careguide.triage.values import strings, token_problems
 
 from .markdown import page_links
 from .schema import GlossaryFile, PageFile, SideEffectsFile, SiteFile
@@ -153,8 +154,6 @@ def _check_references(tree: ContentTree) -> list[ContentError]:
 
 def _token_errors(tree: ContentTree) -> list[ContentError]:
     """Clinical tokens ({fever}, {vomits:now}) that cannot be filled in from the rules."""
-    from careguide.triage.values import strings, token_problems
-
     files = [(tree.page_paths[slug].relative_to(tree.root), page.model_dump()) for slug, page in tree.pages.items()]
     files += [("glossary.yaml", tree.glossary.model_dump()), ("side-effects.yaml", tree.side_effects.model_dump())]
     return [ContentError(name, where, problem)
