@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from careguide.audit.models import AuditEvent
 from careguide.backpain import services
-from careguide.backpain.content import ContentError, program, read_program
+from careguide.backpain.content import program, read_program
 from careguide.backpain.gate import CHECK_IN_SESSION_KEY, GATE_URL
 from careguide.backpain.models import CheckIn, Enrollment, EnrollmentEvent
+from careguide.core.contentfiles import ContentError
 from careguide.library.content.markdown import to_html
 from careguide.library.readability import MAX_GRADE, grade, html_segments
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse

@@ -18,6 +18,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 
+from careguide.accounts.roles import is_primary_care
+from careguide.careteam.scoping import is_care_team
+
 SIGNED_IN_AT = "careguide_signed_in_at"
 LAST_SEEN = "careguide_last_seen"
 IDLE_LIMIT = "careguide_idle_limit"
@@ -28,9 +31,6 @@ TOUCH_EVERY_SECONDS = 60
 def is_staff_like(user) -> bool:
     """Anyone who may see more than their own data: admin users, care-team members and
     primary-care doctors (they see the referrals they made, with their patients' details)."""
-    from careguide.accounts.roles import is_primary_care
-    from careguide.careteam.scoping import is_care_team
-
     return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
                 or is_care_team(user) or is_primary_care(user))
 

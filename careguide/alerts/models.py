@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
+from careguide.core.models import ImmutableError, StatusStep, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
 
 from . import rules
 
@@ -105,21 +105,13 @@ class Alert(WriteOnce):
         return rules.reason(self.event.source, self.event.disposition, self.kind)
 
 
-class AlertStatus(WriteOnce):
+class AlertStatus(StatusStep):
     """One step of an alert's life: who moved it to which status, when, and why."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=16, choices=Alert.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # The name at the time, kept if the account is later removed; "" when the system raised it.
-    by_label = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusStep.Meta):
         verbose_name = "alert status"
         verbose_name_plural = "alert statuses"
-
-    def __str__(self):
-        return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -23,6 +23,7 @@ from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.backpain import presenters as back_pain
 from careguide.careteam import scoping
+from careguide.core.http import call_or_conflict
 from careguide.core.http import private as _private
 from careguide.procedures import services as procedures
 
@@ -146,6 +147,11 @@ def _detail(request, alert, *, form=None, error="", status=200):
     }, status=status))
 
 
+def _again(request, pk, **kept):
+    """The alert's page again, read afresh (someone else moved it), keeping what was typed."""
+    return lambda **shown: _detail(request, _alert_or_404(request, pk), **kept, **shown)
+
+
 @require_GET
 @care_team_only
 def alert_detail(request, pk):
@@ -157,11 +163,12 @@ def alert_detail(request, pk):
 def acknowledge(request, pk):
     alert = _alert_or_404(request, pk)
     try:
-        services.acknowledge(alert, request.user)
-    except services.AlertStateError as exc:
-        return _detail(request, _alert_or_404(request, pk), error=str(exc), status=409)
+        conflict = call_or_conflict(lambda: services.acknowledge(alert, request.user),
+                                    errors=services.AlertStateError, page=_again(request, pk))
     except PermissionDenied:
         return _private(render(request, "alerts/forbidden.html", status=403))
+    if conflict:
+        return conflict
     messages.success(request, "You acknowledged this alert. Resolve it when it has been dealt with.")
     return redirect("alerts:detail", pk=alert.pk)
 
@@ -174,11 +181,12 @@ def resolve(request, pk):
     if not form.is_valid():
         return _detail(request, alert, form=form, status=400)
     try:
-        services.resolve(alert, request.user, form.cleaned_data["note"])
-    except services.AlertStateError as exc:
-        return _detail(request, _alert_or_404(request, pk), form=form, error=str(exc), status=409)
+        conflict = call_or_conflict(lambda: services.resolve(alert, request.user, form.cleaned_data["note"]),
+                                    errors=services.AlertStateError, page=_again(request, pk, form=form))
     except PermissionDenied:
         return _private(render(request, "alerts/forbidden.html", status=403))
+    if conflict:
+        return conflict
     messages.success(request, "You resolved this alert.")
     return redirect("alerts:detail", pk=alert.pk)
 

@@ -7,13 +7,15 @@ answers), and the result page says what to do.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from careguide.questionnaires import engine
 from careguide.questionnaires.bindings import BindingError, Stored, Triage
 from careguide.triage.back_pain import back_pain_rules
 
-from . import gate
+from . import gate, services
+from .safety import problems
 
 DISPOSITIONS = ("emergency", "urgent", "see_doctor_first", "proceed")
 DISPLAY = {
@@ -59,10 +61,6 @@ class GateBinding:
         # stops the program) belong to the program's pages.
         alerted = False
         if getattr(user, "is_authenticated", False) and previous is None:
-            from django.contrib.auth import get_user_model
-
-            from . import services
-
             patient = get_user_model().objects.get(pk=user.pk)
             alerted = services.report_gate_result(patient, response, at_check_in=False, by=patient) is not None
         return Stored(result_path=result_path(response), alert_raised=alerted)
@@ -71,6 +69,4 @@ class GateBinding:
         return Stored(result_path=result_path(response)) if response.outcome else None
 
     def safety_problems(self, definition) -> list[str]:
-        from .safety import problems
-
         return problems(definition)

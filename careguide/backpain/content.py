@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from careguide.library.content.files import ContentError
+from careguide.core.contentfiles import load
 from careguide.library.content.markdown import to_html
 
 FILE_NAME = "back-pain-program.yaml"
@@ -118,31 +117,9 @@ class ProgramFile(Strict):
         return self.weeks[number - 1]
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(file)"
-
-
 def read_program(path: Path | str) -> ProgramFile:
     """Parse and validate one program file; errors name the file and the field."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(path.name, "(file)", "required file is missing") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ContentError(path.name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise ContentError(path.name, "(file)", "expected a mapping of fields at the top level")
-    try:
-        return ProgramFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(path.name, _loc(first["loc"]), first["msg"]) from exc
+    return load(path, ProgramFile)
 
 
 @functools.cache

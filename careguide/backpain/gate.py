@@ -14,7 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from careguide.audit import service as audit
+from careguide.careteam import scoping
+from careguide.questionnaires.models import QuestionnaireResponse
 from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain
+
+from .models import Clearance
 
 GATE_URL = "http://careguide.invalid/fhir/Questionnaire/back-pain-gate"
 CHECK_IN_SESSION_KEY = "backpain_checkin_gate"
@@ -95,16 +99,12 @@ def findings(fields: Mapping[str, bool]) -> list[dict]:
 
 
 def has_care_team(user) -> bool:
-    from careguide.careteam import scoping
-
     return bool(getattr(user, "is_authenticated", False)) and scoping.teams_for_patient(user).exists()
 
 
 def clearances_that_count(user):
     """A patient with a care team is cleared by that team only; self-reported clearances count
     only for people without one (ADR 0025)."""
-    from .models import Clearance
-
     found = Clearance.objects.for_user(user)
     return found.filter(source=Clearance.Source.CARE_TEAM) if has_care_team(user) else found
 
@@ -129,8 +129,6 @@ def evaluate_response(response, user=None):
 
 
 def gate_responses():
-    from careguide.questionnaires.models import QuestionnaireResponse
-
     return QuestionnaireResponse.objects.filter(questionnaire_url=GATE_URL)
 
 
@@ -173,8 +171,6 @@ def see_doctor_first_flags(response) -> tuple[dict, object]:
 def record_clearance(user, response):
     """Record "my doctor has cleared me", the person's own word, for a see-doctor-first response
     of this user. Only for someone without a care team: a patient with one asks the team."""
-    from .models import Clearance
-
     if has_care_team(user):
         raise ClearanceRefused("Your care team records your clearance. Ask them to clear you.")
     fields, result = see_doctor_first_flags(response)

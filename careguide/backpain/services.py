@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from careguide.alerts import services as alerts
 from careguide.audit import service as audit
 from careguide.triage.back_pain import assess_back_pain_check_in
 from careguide.triage.engine import Result
@@ -54,8 +55,6 @@ def report_gate_result(patient, response, *, at_check_in: bool, by):
     any gate a signed-in patient answers, whichever way the answers came in (reported when they
     are stored, by ``binding.GateBinding``), and see-your-doctor-first at a check-in (where it
     stops the program). Nothing for a patient without a care team (alerts decides)."""
-    from careguide.alerts import services as alerts
-
     fields = backpain_gate.fields_from_response(response.resource)
     result = backpain_gate.evaluate(fields, user=patient)
     if (result.disposition == "see_doctor_first") != at_check_in:
@@ -72,8 +71,6 @@ def pain_result(check_in) -> Result:
 
 
 def _report_pain(check_in, by) -> None:
-    from careguide.alerts import services as alerts
-
     result = pain_result(check_in)
     if result.disposition != "high":
         return

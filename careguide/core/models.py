@@ -1,7 +1,10 @@
 """Organization details as configuration: the site's name, locations and phone numbers; and
-``WriteOnce``, the base of every row that records a step and is never changed."""
+``WriteOnce``, the base of every row that records a step and is never changed, and
+``StatusStep``, the base of the status histories."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -100,3 +103,21 @@ class WriteOnce(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableError(f"{self._meta.verbose_name.capitalize()} rows are never deleted.")
+
+
+class StatusStep(WriteOnce):
+    """One step of a record's status history (alerts, referrals, treatment plans): who moved it
+    to which status, and when. A concrete history adds the record it follows (``related_name=
+    "history"``), its ``status`` field with the record's choices, and any note it keeps."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The name at the time, kept if the account is later removed; "" when the system made the step.
+    by_label = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from careguide.triage.engine import Finding, Result
+
 
 class PatientDataQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -93,8 +95,6 @@ class DiaryEntry(models.Model):
 
     def result(self):
         """The stored ``Result``, for the guidance that was shown when the entry was saved."""
-        from careguide.triage.engine import Finding, Result
-
         return Result(
             disposition=self.disposition,
             reasons=list(self.reasons),

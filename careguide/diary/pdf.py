@@ -9,52 +9,22 @@ cannot show replaced, never a crash.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-from fpdf import FPDF
+from careguide.core.pdf import MARGIN, WIDTH, Document
+from careguide.core.pdf import dejavu as _dejavu  # looked up here, so a check can go without the font
 
 from .trends import Series, sparkline
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts"))
-MARGIN = 15
 # Fits both A4 (297 mm) and US Letter (279 mm) with the margin.
 USABLE_HEIGHT = 279 - 2 * MARGIN
-WIDTH = 210 - 2 * MARGIN
 CALL_WORDS = {"emergency": "you were told to call 911", "red": "you were told to call the cancer care line now"}
 MAX_CALL_DAYS = 12
 
 
-@cache
-def _dejavu() -> tuple[Path, Path] | None:
-    for folder in FONT_DIRS:
-        regular = next(iter(sorted(folder.glob("**/DejaVuSans.ttf"))), None) if folder.exists() else None
-        if regular is not None:
-            bold = regular.with_name("DejaVuSans-Bold.ttf")
-            return regular, bold if bold.exists() else regular
-    return None
-
-
-class _Summary(FPDF):
+class _Summary(Document):
     def __init__(self):
-        super().__init__(format="A4", unit="mm")
-        self.set_margins(MARGIN, MARGIN, MARGIN)
+        super().__init__(_dejavu())
         self.set_auto_page_break(False)
-        fonts = _dejavu()
-        if fonts:
-            self.add_font("body", "", str(fonts[0]))
-            self.add_font("body", "B", str(fonts[1]))
-            self.family, self.unicode = "body", True
-        else:
-            self.family, self.unicode = "helvetica", False
-
-    def safe(self, text: str) -> str:
-        if self.unicode:
-            return text
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    def font(self, size: float, bold: bool = False):
-        self.set_font(self.family, "B" if bold else "", size)
 
     def text_line(self, text: str, size: float = 10, bold: bool = False, height: float = 6):
         self.font(size, bold)

@@ -19,7 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careguide.accounts import once
+from careguide.alerts.services import record_result
 from careguide.audit import service as audit
+from careguide.sideeffects import profile
+from careguide.triage.deployment import evaluate_side_effects
 
 from . import crosswalk, proctcae, wording
 from .models import DiaryEntry, SymptomAnswer, TrackedSymptom
@@ -89,9 +92,6 @@ def grade(term: str, answers: SymptomInput) -> int | None:
 
 def triage_input(patient, data: EntryInput) -> tuple[dict, dict[str, int | None]]:
     """The contract input for ``data`` and the composite grade of each symptom."""
-    # The one place the diary reads the treatment context (on_sact, immunosuppressed, ici).
-    from careguide.sideeffects.profile import triage_context
-
     grades = {term: grade(term, answers) for term, answers in data.symptoms.items()}
     answers = crosswalk.DiaryAnswers(
         grades={t: g for t, g in grades.items() if g is not None},
@@ -107,7 +107,8 @@ def triage_input(patient, data: EntryInput) -> tuple[dict, dict[str, int | None]
         },
         antidiarrhoeal_failed=data.antidiarrhoeal_failed,
     )
-    return crosswalk.to_contract(answers, triage_context(patient)), grades
+    # The one place the diary reads the treatment context (on_sact, immunosuppressed, ici).
+    return crosswalk.to_contract(answers, profile.triage_context(patient)), grades
 
 
 def save_entry(patient, data: EntryInput, *, day=None, submission_key: str = "") -> DiaryEntry:
@@ -121,8 +122,6 @@ def save_entry(patient, data: EntryInput, *, day=None, submission_key: str = "")
     Raises ``careguide.triage.engine.InputError`` if the rules cannot evaluate the answers (the
     form checks them first, so this means a bug, and nothing is stored).
     """
-    from careguide.triage.deployment import evaluate_side_effects
-
     day = day or timezone.localdate()
     raw, grades = triage_input(patient, data)
     result = evaluate_side_effects(raw)
@@ -142,8 +141,6 @@ def _sent_before(patient, submission_key: str) -> DiaryEntry | None:
 
 
 def _store_entry(patient, data, day, raw, grades, result, submission_key) -> DiaryEntry:
-    from careguide.alerts.services import record_result
-
     with transaction.atomic():
         # Serialise a patient's saves, so two at once cannot both become version 1 of the day,
         # and the second of a form sent twice finds the first.

@@ -25,6 +25,7 @@ from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.careteam import scoping
 from careguide.core.http import private as _private
+from careguide.sideeffects import guidance as side_effect_guidance
 from careguide.triage.engine import InputError
 
 from . import crosswalk, pdf, proctcae, services, trends, wording
@@ -178,8 +179,6 @@ def today(request):
 @login_required
 def entry(request, pk):
     """One saved entry with the guidance it gave: the patient's own, or a team patient's."""
-    from careguide.sideeffects import guidance as side_effect_guidance
-
     entry = get_object_or_404(
         scoping.scope(DiaryEntry.objects.select_related("patient"), request.user), pk=pk
     )

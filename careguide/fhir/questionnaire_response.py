@@ -10,11 +10,9 @@ item's linkId."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from django.urls import reverse
 
-from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
 from careguide.questionnaires import services
 from careguide.questionnaires.models import QuestionnaireResponse
@@ -22,9 +20,9 @@ from careguide.questionnaires.models import QuestionnaireResponse
 from . import search as fhir_search
 from .http import FhirError, absolute, fhir_response, fhir_view, read_body, require_signed_in
 from .outcome import from_engine_issue, operation_outcome
+from .resources import ResourceType
 from .validation import FhirIssue, FhirValidationError, validate
 
-MAX_RESULTS = 100  # one page; a search narrowed by subject or questionnaire fits in it
 SEGMENT = re.compile(r"\.?([A-Za-z_]+)((?:\[\d+\])*)")
 
 
@@ -61,21 +59,6 @@ def questionnaire_response_type(request):
     return fhir_response(record.resource, status, {"Location": location, "ETag": f'W/"{version}"'})
 
 
-@fhir_view("GET", "HEAD")
-def questionnaire_response_read(request, resource_id: str):
-    not_found = FhirError.simple(404, "not-found", f"QuestionnaireResponse/{resource_id} is not known.")
-    try:
-        key = uuid.UUID(resource_id)
-    except ValueError:
-        raise not_found from None
-    record = _visible(request).filter(fhir_id=key).first()
-    if record is None:
-        raise not_found
-    _audit_read(request, record)
-    version = (record.resource.get("meta") or {}).get("versionId", "1")
-    return fhir_response(record.resource, 200, {"ETag": f'W/"{version}"'})
-
-
 def _visible(request):
     """The responses this request may see: by care-team scoping, plus an anonymous visitor's
     own answers from this browser session (not yet claimed by an account)."""
@@ -83,10 +66,20 @@ def _visible(request):
     return scoped | QuestionnaireResponse.objects.for_session(request)
 
 
-def _audit_read(request, record):
-    by_care_team = record.subject_id is not None and record.subject_id != request.user.pk
-    audit.record(request.user, audit.READ, record, patient=record.subject,
-                 detail="read by care team" if by_care_team else "")
+def _etag(record) -> dict:
+    return {"ETag": f'W/"{(record.resource.get("meta") or {}).get("versionId", "1")}"'}
+
+
+# Read without signing in too: an anonymous visitor reads their own answers from this session.
+QUESTIONNAIRE_RESPONSE = ResourceType(
+    "QuestionnaireResponse", "fhir:questionnaire_response", visible=_visible, to_fhir=lambda r: r.resource,
+    patient_field="subject", headers=_etag, read_needs_sign_in=False,
+)
+
+
+@fhir_view("GET", "HEAD")
+def questionnaire_response_read(request, resource_id: str):
+    return QUESTIONNAIRE_RESPONSE.read(request, resource_id)
 
 
 def search(request):
@@ -102,11 +95,7 @@ def search(request):
         url, _, version = value.partition("|")
         found = found.filter(questionnaire_url=url, **({"questionnaire_version": version} if version else {}))
     found = fhir_search.by_user_identifier(found, request.GET.get("subject:identifier"), "subject_id")
-    total = found.count()
-    records = list(found[:MAX_RESULTS])
-    for record in records:
-        _audit_read(request, record)
-    return fhir_search.searchset(request, total, records, "fhir:questionnaire_response", lambda r: r.resource)
+    return QUESTIONNAIRE_RESPONSE.searchset(request, found)
 
 
 def _name_link_id(body: dict, issue: FhirIssue) -> FhirIssue:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from careguide.library.content.files import ContentError
+from careguide.core.contentfiles import ContentError, load
 
 FOLDER = "plans"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -195,33 +195,12 @@ def _amounts(schedule) -> list[ParamRef]:
     return [v for v in values if isinstance(v, ParamRef)]
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(file)"
-
-
 def read_template(path: Path | str, side_effects: set[str] | None = None) -> PlanTemplate:
     """Parse and validate one template file. ``side_effects``: the known side-effect slugs, to
     check each phase's list against (skipped when None)."""
     path = Path(path)
     name = f"{FOLDER}/{path.name}"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(name, "(file)", "file not found") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ContentError(name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise ContentError(name, "(file)", "expected a mapping of fields at the top level")
-    try:
-        template = PlanTemplate.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(name, _loc(first["loc"]), first["msg"]) from exc
+    template = load(path, PlanTemplate, name, missing="file not found")
     if template.id != path.stem:
         raise ContentError(name, "id", f"must match the file name ('{path.stem}')")
     if side_effects is not None:

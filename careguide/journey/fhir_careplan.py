@@ -10,21 +10,19 @@ offered here (405).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.utils import timezone
 
-from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
 from careguide.fhir import search as fhir_search
-from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
+from careguide.fhir.http import fhir_view, require_signed_in
+from careguide.fhir.resources import ResourceType
 from careguide.fhir.validation import validate
 from careguide.questionnaires.services import subject_reference
 
 from . import plans
 from .models import TreatmentPlan
 
-MAX_RESULTS = 100
 PLAN_SYSTEM = "urn:careguide:care-plan"
 TEMPLATE_PREFIX = "urn:careguide:plan-template:"
 PLAN_STATUS = {
@@ -89,25 +87,12 @@ def _visible(request):
     return scope(TreatmentPlan.objects.all(), request.user).select_related("patient").prefetch_related("phases")
 
 
-def _audit_read(request, plan):
-    by_care_team = plan.patient_id != request.user.pk
-    audit.record(request.user, audit.READ, plan, patient=plan.patient,
-                 detail="read by care team" if by_care_team else "")
+CARE_PLAN = ResourceType("CarePlan", "fhir:care_plan", visible=_visible, to_fhir=lambda plan: resource(plan))
 
 
 @fhir_view("GET", "HEAD")
 def care_plan_read(request, resource_id: str):
-    not_found = FhirError.simple(404, "not-found", f"CarePlan/{resource_id} is not known.")
-    require_signed_in(request)
-    try:
-        key = uuid.UUID(resource_id)
-    except ValueError:
-        raise not_found from None
-    plan = _visible(request).filter(fhir_id=key).first()
-    if plan is None:
-        raise not_found
-    _audit_read(request, plan)
-    return fhir_response(resource(plan))
+    return CARE_PLAN.read(request, resource_id)
 
 
 @fhir_view("GET", "HEAD")
@@ -120,8 +105,4 @@ def care_plan_search(request):
     if (value := request.GET.get("status")) is not None:
         wanted = [ours for ours, theirs in PLAN_STATUS.items() if theirs in value.split(",")]
         found = found.filter(status__in=wanted)
-    total = found.count()
-    records = list(found[:MAX_RESULTS])
-    for plan in records:
-        _audit_read(request, plan)
-    return fhir_search.searchset(request, total, records, "fhir:care_plan", lambda p: resource(p))
+    return CARE_PLAN.searchset(request, found)

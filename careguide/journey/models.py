@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
+from careguide.core.models import ImmutableError, StatusStep, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
 
 
 class TreatmentPlan(models.Model):
@@ -57,21 +57,14 @@ class TreatmentPlan(models.Model):
         return f"{self.template_id}|{self.template_version}"
 
 
-class PlanStatus(WriteOnce):
+class PlanStatus(StatusStep):
     """One status of a plan: who set it, and when."""
 
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=10, choices=TreatmentPlan.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    by_label = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusStep.Meta):
         verbose_name_plural = "plan statuses"
-
-    def __str__(self):
-        return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class PlanPhase(models.Model):

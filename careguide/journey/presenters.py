@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from careguide.library.models import SideEffect, SideEffectsPage
+
 from . import plans
 
 STATUS_WORDS = {plans.COMPLETED: "Done", plans.IN_PROGRESS: "You are here", plans.NOT_STARTED: "Coming up"}
@@ -45,8 +47,6 @@ class PlanView:
 
 
 def side_effect_links(slugs: set[str]) -> dict[str, SideEffectLink]:
-    from careguide.library.models import SideEffect, SideEffectsPage
-
     if not slugs:
         return {}
     page = SideEffectsPage.objects.live().first()

@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .content.loader import default_site
+from .models import LibraryPage, SyndicatedIndexPage, SyndicatedPage
+
 DEFAULT_SOURCE_NAME = "National Cancer Institute (cancer.gov)"
 INDEX_SLUG = "more-cancer-information"
 INDEX_TITLE = "More cancer information"
@@ -233,9 +240,6 @@ def summary_for(doc: Document, source_name: str) -> str:
 
 
 def _index_page():
-    from .content.loader import default_site
-    from .models import SyndicatedIndexPage
-
     index = SyndicatedIndexPage.objects.first()
     if index is not None:
         return index, False
@@ -254,10 +258,6 @@ def _index_page():
 
 def _free_slug(base: str, taken: set[str]) -> str:
     """A slug no other library page uses: content/ pages are matched by slug site-wide."""
-    from django.utils.text import slugify
-
-    from .models import LibraryPage
-
     base = slugify(base)[:200].strip("-") or "document"
     slug, n = base, 2
     while slug in taken or LibraryPage.objects.filter(slug=slug).exists():
@@ -270,8 +270,6 @@ def plan(corpus: Corpus, source_name: str, *, withdraw: bool = False) -> ImportR
     """What an import would do, without writing (for --dry-run and the report). With
     ``withdraw``, the live pages of the same source that the file no longer has are withdrawn;
     other sources' pages are always left alone (each source comes in its own file)."""
-    from .models import SyndicatedPage
-
     existing = dict(SyndicatedPage.objects.values_list("doc_id", "source_digest"))
     live = set(SyndicatedPage.objects.live().values_list("doc_id", flat=True))
     same_source = set(SyndicatedPage.objects.filter(source_name=source_name).values_list("doc_id", flat=True))
@@ -297,11 +295,6 @@ def import_corpus(corpus: Corpus, source_name: str = DEFAULT_SOURCE_NAME, *, wit
     pages the file no longer has (a later import that has them again publishes them again), in
     one transaction; the publish and unpublish signals then reindex each changed page for
     search after the commit."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from .models import SyndicatedPage
-
     report = plan(corpus, source_name, withdraw=withdraw)
     now = timezone.now()
     file_name = Path(corpus.path).name

@@ -15,11 +15,11 @@ import functools
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from careguide.library.content.files import ContentError
+from careguide.core.contentfiles import ContentError, read_yaml, validate
 from careguide.library.content.schema import Review
+from careguide.triage.values import strings, token_problems
 
 FOLDER = "procedures"
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -111,36 +111,12 @@ class Checklist(Strict):
         return sum(1 for item_id in self.tick_ids() if item_id in ticked)
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(file)"
-
-
 def read_checklist(path: Path | str) -> Checklist:
     """Parse and validate one checklist file; errors name the file and the field."""
     path = Path(path)
     name = f"{FOLDER}/{path.name}"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(name, "(file)", "file is missing") from exc
-    except UnicodeDecodeError as exc:
-        raise ContentError(name, "(file)", f"not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ContentError(name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise ContentError(name, "(file)", "expected a mapping of fields at the top level")
-    try:
-        checklist = Checklist.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(name, _loc(first["loc"]), first["msg"]) from exc
-    from careguide.triage.values import strings, token_problems
-
+    data, _text = read_yaml(path, name, missing="file is missing")
+    checklist = validate(Checklist, data, name)
     for where, text in strings(data):
         for problem in token_problems(text):
             raise ContentError(name, where, problem)

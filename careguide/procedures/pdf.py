@@ -1,4 +1,4 @@
-"""A procedure checklist to print (fpdf2, like careguide/diary/pdf.py).
+"""A procedure checklist to print (fpdf2, set up by careguide/core/pdf.py).
 
 ``lines()`` decides what the PDF says, as plain (kind, text) rows, so tests can read it without a
 PDF parser; ``build()`` lays those rows out. The pages break on their own: a checklist may run
@@ -12,15 +12,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fpdf import FPDF
-
-from careguide.diary.pdf import _dejavu
+from careguide.core.pdf import MARGIN, WIDTH, Document, dejavu
 from careguide.triage.deployment import fill
 
 from .checklists import Checklist
 
-MARGIN = 15
-WIDTH = 210 - 2 * MARGIN
 BOX = 4.0  # tick box side, mm
 
 
@@ -66,29 +62,18 @@ def lines(checklist: Checklist, *, ticked: Iterable[str], procedure_date: dt.dat
     return out
 
 
-class _Checklist(FPDF):
+class _Checklist(Document):
     def __init__(self):
-        super().__init__(format="A4", unit="mm")
-        self.set_margins(MARGIN, MARGIN, MARGIN)
+        super().__init__(dejavu())
         self.set_auto_page_break(True, margin=MARGIN)
-        fonts = _dejavu()
-        if fonts:
-            self.add_font("body", "", str(fonts[0]))
-            self.add_font("body", "B", str(fonts[1]))
-            self.family, self.unicode = "body", True
-        else:
-            self.family, self.unicode = "helvetica", False
-
-    def safe(self, text: str) -> str:
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
 
     def para(self, text: str, size: float, bold: bool = False, height: float = 5.5, indent: float = 0):
-        self.set_font(self.family, "B" if bold else "", size)
+        self.font(size, bold)
         self.set_x(MARGIN + indent)
         self.multi_cell(WIDTH - indent, height, self.safe(text), new_x="LMARGIN", new_y="NEXT")
 
     def tick_item(self, text: str, done: bool):
-        self.set_font(self.family, "", 11)
+        self.font(11)
         height = 5.5
         # Keep the box with its text: start a new page when the item would be split.
         lines_needed = len(self.multi_cell(WIDTH - 9, height, self.safe(text), dry_run=True, output="LINES"))

@@ -21,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from wagtail.models import Site
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
+from careguide.core.models import OrganizationSettings
 
 from . import workflow
 from .models import Appointment, ChangeRequest, ClinicSession, Referral, Slot
@@ -72,10 +74,6 @@ class Place:
 
 def locations() -> dict[str, Place]:
     """The organization's locations (OrganizationSettings of the default site), by slug."""
-    from wagtail.models import Site
-
-    from careguide.core.models import OrganizationSettings
-
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     if site is None:
         return {}

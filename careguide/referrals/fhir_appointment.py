@@ -9,20 +9,16 @@ appointment returned is audited with its patient. Appointments are made by booki
 
 from __future__ import annotations
 
-import uuid
-
 from careguide.accounts.names import display_name
-from careguide.audit import service as audit
 from careguide.careteam.scoping import scope, scope_referral
 from careguide.fhir import search as fhir_search
-from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
+from careguide.fhir.http import FhirError, fhir_view, require_signed_in
+from careguide.fhir.resources import ResourceType
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM
 
 from . import booking
 from .fhir_slot import date_filter, instant
 from .models import Appointment
-
-MAX_RESULTS = 100
 
 CAPABILITY = {
     "type": "Appointment",
@@ -72,30 +68,22 @@ def visible(user):
     return scope(base, user) | scope_referral(base, user) | base.filter(referral__referrer=user)
 
 
-def _audit_read(request, appointment):
+def _read_detail(request, appointment, _patient_field):
     user = request.user
     if appointment.patient_id == user.pk:
-        detail = ""
-    elif appointment.referral.referrer_id == user.pk:
-        detail = "read by referrer"
-    else:
-        detail = "read by care team"
-    audit.record(user, audit.READ, appointment, patient=appointment.patient, detail=detail)
+        return ""
+    if appointment.referral.referrer_id == user.pk:
+        return "read by referrer"
+    return "read by care team"
+
+
+APPOINTMENT = ResourceType("Appointment", "fhir:appointment", visible=lambda request: visible(request.user),
+                           to_fhir=lambda appointment: appointment_resource(appointment), audit_detail=_read_detail)
 
 
 @fhir_view("GET", "HEAD")
 def appointment_read(request, resource_id: str):
-    require_signed_in(request)
-    not_found = FhirError.simple(404, "not-found", f"Appointment/{resource_id} is not known.")
-    try:
-        key = uuid.UUID(resource_id)
-    except ValueError:
-        raise not_found from None
-    appointment = visible(request.user).filter(fhir_id=key).first()
-    if appointment is None:
-        raise not_found
-    _audit_read(request, appointment)
-    return fhir_response(appointment_resource(appointment))
+    return APPOINTMENT.read(request, resource_id)
 
 
 @fhir_view("GET", "HEAD")
@@ -113,10 +101,5 @@ def appointment_type(request):
         found = found.filter(status=value)
     found = fhir_search.by_user_identifier(found, request.GET.get("patient:identifier"), "patient_id",
                                          "patient:identifier")
-    total = found.count()
-    appointments = list(found[:MAX_RESULTS])
     known = booking.locations()
-    for appointment in appointments:
-        _audit_read(request, appointment)
-    return fhir_search.searchset(request, total, appointments, "fhir:appointment",
-                                 lambda a: appointment_resource(a, known))
+    return APPOINTMENT.searchset(request, found, lambda a: appointment_resource(a, known))

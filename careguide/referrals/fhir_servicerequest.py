@@ -9,20 +9,17 @@ audited with the patient.
 
 from __future__ import annotations
 
-import uuid
-
 from careguide.accounts.names import display_name
-from careguide.audit import service as audit
 from careguide.fhir import search as fhir_search
-from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
+from careguide.fhir.http import FhirError, fhir_view, require_signed_in
 from careguide.fhir.outcome import single
+from careguide.fhir.resources import ResourceType
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM, subject_reference
 
 from . import services
 from .models import Referral
 
 S = Referral.Status
-MAX_RESULTS = 100
 STATUS_EXTENSION = "http://careguide.invalid/fhir/StructureDefinition/referral-status"
 # Our seven steps on FHIR's request status (R4 request-status).
 FHIR_STATUS = {
@@ -91,25 +88,17 @@ def _visible(request):
         .prefetch_related("history")
 
 
-def _audit_read(request, referral):
-    by_other = referral.patient_id != request.user.pk
-    audit.record(request.user, audit.READ, referral, patient=referral.patient,
-                 detail="ServiceRequest read" + (" by staff" if by_other else ""))
+def _read_detail(request, referral, _patient_field):
+    return "ServiceRequest read" + (" by staff" if referral.patient_id != request.user.pk else "")
+
+
+SERVICE_REQUEST = ResourceType("ServiceRequest", "fhir:service_request", visible=_visible,
+                               to_fhir=lambda referral: to_fhir(referral), audit_detail=_read_detail)
 
 
 @fhir_view("GET", "HEAD")
 def service_request_read(request, resource_id: str):
-    require_signed_in(request)
-    not_found = FhirError.simple(404, "not-found", f"ServiceRequest/{resource_id} is not known.")
-    try:
-        key = uuid.UUID(resource_id)
-    except ValueError:
-        raise not_found from None
-    referral = _visible(request).filter(fhir_id=key).first()
-    if referral is None:
-        raise not_found
-    _audit_read(request, referral)
-    return fhir_response(to_fhir(referral))
+    return SERVICE_REQUEST.read(request, resource_id)
 
 
 @fhir_view("GET", "HEAD", "POST")
@@ -130,8 +119,4 @@ def search(request):
         found = found.filter(status__in=ours)
     for name in ("subject:identifier", "patient:identifier"):
         found = fhir_search.by_user_identifier(found, request.GET.get(name), "patient_id", name)
-    total = found.count()
-    referrals = list(found[:MAX_RESULTS])
-    for referral in referrals:
-        _audit_read(request, referral)
-    return fhir_search.searchset(request, total, referrals, "fhir:service_request", lambda r: to_fhir(r))
+    return SERVICE_REQUEST.searchset(request, found)

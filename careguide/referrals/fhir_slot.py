@@ -8,7 +8,6 @@ Schedule, since this server does not serve Schedule resources.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import UTC, datetime
 
 from django.db.models import Exists
@@ -16,12 +15,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from careguide.accounts.names import display_name
 from careguide.fhir import search as fhir_search
-from careguide.fhir.http import FhirError, fhir_response, fhir_view, require_signed_in
+from careguide.fhir.http import FhirError, fhir_view, require_signed_in
+from careguide.fhir.resources import ResourceType
 
 from . import booking
 from .models import Slot
 
-MAX_RESULTS = 100
 PREFIXES = {"ge": "gte", "gt": "gt", "le": "lte", "lt": "lt", "eq": None}
 DATE_PARAM = re.compile(r"^(eq|ge|gt|le|lt)?(.+)$")
 
@@ -63,18 +62,14 @@ def _with_busy(queryset):
     return queryset.select_related("clinician").annotate(busy=Exists(booking.booked_in()))
 
 
+# A slot holds no patient data: its reads are not audited.
+SLOT = ResourceType("Slot", "fhir:slot", visible=lambda request: _with_busy(Slot.objects.all()),
+                    to_fhir=lambda slot: slot_resource(slot, busy=slot.busy), patient_field=None)
+
+
 @fhir_view("GET", "HEAD")
 def slot_read(request, resource_id: str):
-    require_signed_in(request)
-    not_found = FhirError.simple(404, "not-found", f"Slot/{resource_id} is not known.")
-    try:
-        key = uuid.UUID(resource_id)
-    except ValueError:
-        raise not_found from None
-    slot = _with_busy(Slot.objects.filter(fhir_id=key)).first()
-    if slot is None:
-        raise not_found
-    return fhir_response(slot_resource(slot, busy=slot.busy))
+    return SLOT.read(request, resource_id)
 
 
 def date_filter(value: str, field: str, name: str) -> dict:
@@ -118,8 +113,5 @@ def slot_type(request):
         if value not in ("free", "busy"):
             raise FhirError.simple(400, "value", "status: use free or busy.", "status")
         found = found.filter(busy=value == "busy")
-    total = found.count()
     known = booking.locations()
-    slots = list(found[:MAX_RESULTS])
-    return fhir_search.searchset(request, total, slots, "fhir:slot",
-                                 lambda s: slot_resource(s, busy=s.busy, known=known))
+    return SLOT.searchset(request, found, lambda s: slot_resource(s, busy=s.busy, known=known))

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from careguide.core.models import ImmutableError, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
+from careguide.core.models import ImmutableError, StatusStep, WriteOnce  # noqa: F401 (ImmutableError: part of this module's API)
 
 
 class Referral(models.Model):
@@ -63,24 +63,16 @@ class Referral(models.Model):
         return f"Referral {self.pk} ({self.status})"
 
 
-class ReferralStatus(WriteOnce):
+class ReferralStatus(StatusStep):
     """One step of a referral: who moved it to which status, when, and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=12, choices=Referral.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # The name at the time, kept if the account is later removed; "" for the system.
-    by_label = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusStep.Meta):
         verbose_name = "referral status"
         verbose_name_plural = "referral statuses"
-
-    def __str__(self):
-        return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReferralConsent(WriteOnce):

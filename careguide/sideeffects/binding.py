@@ -19,6 +19,7 @@ from careguide.triage.engine import InputError
 
 from . import guidance, mapping, services
 from .models import SideEffectCheck
+from .safety import problems
 
 CHECK_URL = "http://careguide.invalid/fhir/Questionnaire/side-effect-check"
 ANONYMOUS_RESULT_KEY = "sideeffects_anonymous_result"
@@ -116,8 +117,6 @@ class SideEffectBinding:
         return None
 
     def safety_problems(self, definition) -> list[str]:
-        from .safety import problems
-
         return problems(definition)
 
 

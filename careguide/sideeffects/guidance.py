@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from careguide.core.crisis import CrisisLine, crisis_line
+from careguide.library.models import SideEffect, SideEffectsPage
+from careguide.triage.deployment import fill
 
 LEVEL_ORDER = ("emergency", "red", "amber", "green")
 
@@ -140,8 +144,6 @@ def temperature_check_advice(context: Mapping) -> tuple[str, ...]:
     """When to call about a temperature they have not checked yet, from the rules in force for
     their treatment: during treatment or with a weak immune system a fever or a low temperature
     is "now"; otherwise a high temperature is "now" and a raised or low one "within 24 hours"."""
-    from careguide.triage.deployment import fill
-
     if context.get("on_sact") or context.get("immunosuppressed"):
         lines = ("If it is {fever} or higher, or below {low_temperature}, call your care team now.",)
     else:
@@ -215,8 +217,6 @@ NOTHING_TO_ADVISE = frozenset({"temperature-normal"})
 
 
 def _advice(findings) -> tuple[Advice, ...]:
-    from careguide.library.models import SideEffect, SideEffectsPage
-
     wanted = []
     for finding in findings:
         slug = SYMPTOM_PAGES.get(finding.symptom)
@@ -236,8 +236,6 @@ def _advice(findings) -> tuple[Advice, ...]:
 
 
 def _diary_url() -> str:
-    from django.urls import reverse
-
     return reverse("diary:home")
 
 

@@ -22,6 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.utils import timezone
+
+from .models import TreatmentProfile
+
 FLAGS = ("on_sact", "immunosuppressed", "ici")
 SYSTEMIC = ("chemotherapy", "targeted", "immunotherapy")
 ACUTE_LEUKAEMIA = ("all", "aml")
@@ -110,8 +114,6 @@ def current_corrections(profile) -> dict:
 
 def context_for_profile(profile, today: dt.date | None = None) -> dict[str, dict]:
     """Per flag: what the treatments imply, why, the patient's correction and the result."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     why = explain(profile_data(profile), today)
     corrections = current_corrections(profile)
@@ -131,8 +133,6 @@ def context_for_profile(profile, today: dt.date | None = None) -> dict[str, dict
 def triage_context(user) -> dict[str, bool]:
     """The signed-in patient's context for the side-effect rules (corrections applied);
     all False for anyone without a profile."""
-    from .models import TreatmentProfile
-
     empty = dict.fromkeys(FLAGS, False)
     profile = TreatmentProfile.objects.for_user(user).prefetch_related("treatments").first()
     if profile is None:

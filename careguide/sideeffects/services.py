@@ -7,7 +7,10 @@ from dataclasses import asdict
 
 from django.db import transaction
 
+from careguide.alerts.rules import DISPOSITIONS
+from careguide.alerts.services import record_result
 from careguide.audit import service as audit
+from careguide.triage.deployment import evaluate_side_effects
 from careguide.triage.engine import Finding, Result
 
 from .models import ContextCorrection, SideEffectCheck, TreatmentProfile
@@ -15,8 +18,6 @@ from .models import ContextCorrection, SideEffectCheck, TreatmentProfile
 
 def evaluate(contract_input: dict) -> Result:
     """The side-effect rules' result for contract input (raises ``InputError`` naming fields)."""
-    from careguide.triage.deployment import evaluate_side_effects
-
     return evaluate_side_effects(contract_input)
 
 
@@ -103,8 +104,6 @@ def correct_context(user, changes: dict[str, bool | None]) -> list[ContextCorrec
 
 def _record_alert(patient, result: Result, source_url: str, supersedes=None):
     """Hand the result to the care team's alerts (careguide.alerts): the one call site."""
-    from careguide.alerts.services import record_result
-
     return record_result(patient, result, source="check", source_url=source_url, actor=patient,
                          supersedes=supersedes)
 
@@ -116,8 +115,6 @@ def _finding_keys(findings) -> set[tuple]:
 def _more_urgent(result: Result, check: SideEffectCheck) -> Result:
     """The more urgent of a new result and the one a check already holds: a check never
     becomes less urgent than what the person was told to do."""
-    from careguide.alerts.rules import DISPOSITIONS
-
     if DISPOSITIONS.index(result.disposition) <= DISPOSITIONS.index(check.disposition):
         return result
     return check_result(check)

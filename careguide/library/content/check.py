@@ -16,6 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from careguide.journey.catalog import read_templates
+from careguide.procedures.checklists import FOLDER as CHECKLISTS
+from careguide.procedures.checklists import read_all
+from careguide.search.crisis import FILE as CRISIS
+from careguide.search.crisis import read_file as read_crisis
+
 from ..readability import MAX_GRADE, grade, html_segments, stream_segments
 from .files import ContentError, ContentTree, read_content
 from .markdown import to_html
@@ -83,14 +89,7 @@ def fact_gaps(texts: dict[str, str], facts: list[dict]) -> list[str]:
 def _check_tools_data(root: str) -> int:
     """The data files of the patient tools: each read as the site reads it (errors name file
     and field). Their reading grade is tested with the tools themselves."""
-    from careguide.journey.catalog import read_templates
-    from careguide.procedures.checklists import FOLDER as CHECKLISTS
-    from careguide.procedures.checklists import read_all
-
     problems = 0
-    from careguide.search.crisis import FILE as CRISIS
-    from careguide.search.crisis import read_file as read_crisis
-
     for label, read in (("plan templates", lambda: read_templates(root)),
                         ("procedure checklists", lambda: read_all(Path(root) / CHECKLISTS)),
                         ("crisis search patterns", lambda: read_crisis(Path(root) / CRISIS).patterns)):

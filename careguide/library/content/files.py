@@ -9,19 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+
+from careguide.core.contentfiles import ContentError, read_yaml, validate
+from careguide.triage.values import strings, token_problems
 
 from .markdown import page_links
 from .schema import GlossaryFile, PageFile, SideEffectsFile, SiteFile
-
-
-class ContentError(Exception):
-    def __init__(self, path: Path | str, field_name: str, message: str):
-        self.path = str(path)
-        self.field = field_name
-        self.message = message
-        super().__init__(f"{self.path}: {field_name}: {message}")
 
 
 @dataclass
@@ -50,36 +44,10 @@ class ContentTree:
         return out
 
 
-def _loc(err: dict) -> str:
-    parts = []
-    for part in err["loc"]:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        else:
-            parts.append(("." if parts else "") + str(part))
-    return "".join(parts) or "(file)"
-
-
 def _parse(path: Path, model: type[BaseModel], root: Path):
     rel = path.relative_to(root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(rel, "(file)", f"not UTF-8 text ({exc.reason})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ContentError(rel, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict):
-        raise ContentError(rel, "(file)", "expected a mapping of fields at the top level")
-    try:
-        obj = model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(rel, _loc(first), first["msg"]) from exc
-    return obj, text
+    data, text = read_yaml(path, rel)
+    return validate(model, data, rel), text
 
 
 def read_content(root: Path | str, errors: list[ContentError] | None = None) -> ContentTree:
@@ -186,8 +154,6 @@ def _check_references(tree: ContentTree) -> list[ContentError]:
 
 def _token_errors(tree: ContentTree) -> list[ContentError]:
     """Clinical tokens ({fever}, {vomits:now}) that cannot be filled in from the rules."""
-    from careguide.triage.values import strings, token_problems
-
     files = [(tree.page_paths[slug].relative_to(tree.root), page.model_dump()) for slug, page in tree.pages.items()]
     files += [("glossary.yaml", tree.glossary.model_dump()), ("side-effects.yaml", tree.side_effects.model_dump())]
     return [ContentError(name, where, problem)

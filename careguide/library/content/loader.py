@@ -19,6 +19,8 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from careguide.core.models import Location, OrganizationSettings
+
 from ..models import (
     ConditionPage,
     GlossaryPage,
@@ -88,8 +90,6 @@ def default_site() -> Site:
 
 
 def _load_site_settings(tree: ContentTree) -> None:
-    from careguide.core.models import Location, OrganizationSettings
-
     data = tree.site
     org = OrganizationSettings.for_site(default_site())
     for name in ("site_name", "organization", "department", "care_team_phone",
@@ -112,8 +112,6 @@ def _load_site_settings(tree: ContentTree) -> None:
 
 def _link_crisis_page(tree: ContentTree) -> None:
     """The emergency notice links our crisis page (site.yaml ``crisis_page``), once it exists."""
-    from careguide.core.models import OrganizationSettings
-
     org = OrganizationSettings.for_site(default_site())
     page = _find_existing(tree.site.crisis_page, default_site().root_page) if tree.site.crisis_page else None
     if org.crisis_page_id != (page.pk if page else None):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
+from careguide.core.http import call_or_conflict
 from careguide.questionnaires import services as questionnaires
 from careguide.questionnaires.presenters import response_sections
 
@@ -74,6 +75,11 @@ def _referrer_referral(request, pk):
     return get_object_or_404(services.for_referrer(request.user).select_related("patient", "team"), pk=pk)
 
 
+def _referrer_again(request, pk, **kept):
+    """The referral's page again, read afresh (someone else moved it), keeping what was typed."""
+    return lambda **shown: _referrer_detail(request, _referrer_referral(request, pk), **kept, **shown)
+
+
 @require_GET
 @primary_care_only
 def referral_detail(request, pk):
@@ -84,10 +90,9 @@ def referral_detail(request, pk):
 @primary_care_only
 def referral_send(request, pk):
     referral = _referrer_referral(request, pk)
-    try:
-        services.send(referral, request.user)
-    except services.ReferralError as exc:
-        return _referrer_detail(request, _referrer_referral(request, pk), error=str(exc), status=409)
+    if conflict := call_or_conflict(lambda: services.send(referral, request.user), errors=services.ReferralError,
+                                    page=_referrer_again(request, pk)):
+        return conflict
     messages.success(request, "Your referral was sent to Cancer Care.")
     return redirect("referrals:detail", pk=referral.pk)
 
@@ -99,11 +104,9 @@ def referral_cancel(request, pk):
     form = forms.cancel_form(request.POST)
     if not form.is_valid():
         return _referrer_detail(request, referral, cancel_form=form, status=400)
-    try:
-        services.cancel(referral, request.user, form.cleaned_data["reason"])
-    except services.ReferralError as exc:
-        return _referrer_detail(request, _referrer_referral(request, pk), cancel_form=form, error=str(exc),
-                                status=409)
+    if conflict := call_or_conflict(lambda: services.cancel(referral, request.user, form.cleaned_data["reason"]),
+                                    errors=services.ReferralError, page=_referrer_again(request, pk, cancel_form=form)):
+        return conflict
     messages.success(request, "You cancelled this referral.")
     return redirect("referrals:detail", pk=referral.pk)
 
@@ -184,14 +187,18 @@ def intake_detail(request, pk):
     return _staff_detail(request, _staff_referral(request, pk))
 
 
-def _conflict(request, pk, error, **forms_):
-    """Someone else moved the referral first. If it is now out of this user's sight (another
-    team accepted it, or it was turned down), say so without showing it."""
-    referral = services.for_care_team(request.user).select_related(
-        "patient", "referrer", "team", "previsit_response").filter(pk=pk).first()
-    if referral is None:
-        return private(render(request, "referrals/intake_conflict.html", {"state_error": error}, status=409))
-    return _staff_detail(request, referral, error=error, status=409, **forms_)
+def _staff_call(request, pk, action, **forms_):
+    """Call the service ``action()``; when someone else moved the referral first, the page again
+    with the reason (409). If it is now out of this user's sight (another team accepted it, or it
+    was turned down), say so without showing it."""
+    def page(*, error, status):
+        referral = services.for_care_team(request.user).select_related(
+            "patient", "referrer", "team", "previsit_response").filter(pk=pk).first()
+        if referral is None:
+            return private(render(request, "referrals/intake_conflict.html", {"state_error": error}, status=status))
+        return _staff_detail(request, referral, error=error, status=status, **forms_)
+
+    return call_or_conflict(action, errors=services.ReferralError, page=page)
 
 
 def _gone(request, pk):
@@ -217,10 +224,10 @@ def intake_accept(request, pk):
     form = forms.AcceptForm(request.POST, user=request.user)
     if not form.is_valid():
         return _staff_detail(request, referral, accept_form=form, status=400)
-    try:
-        services.accept(referral, request.user, form.cleaned_data["team"])
-    except services.ReferralError as exc:
-        return _conflict(request, pk, str(exc), accept_form=form)
+    if conflict := _staff_call(request, pk,
+                               lambda: services.accept(referral, request.user, form.cleaned_data["team"]),
+                               accept_form=form):
+        return conflict
     waiting = services.sharing(referral) == services.ASKED
     messages.success(request, f"You accepted this referral for {form.cleaned_data['team']}. Book the first visit "
                               "next." + (" The patient is asked whether your team may see their records." if waiting
@@ -237,10 +244,10 @@ def intake_reject(request, pk):
     form = forms.reject_form(request.POST)
     if not form.is_valid():
         return _staff_detail(request, referral, reject_form=form, status=400)
-    try:
-        services.reject(referral, request.user, form.cleaned_data["reason"])
-    except services.ReferralError as exc:
-        return _conflict(request, pk, str(exc), reject_form=form)
+    if conflict := _staff_call(request, pk,
+                               lambda: services.reject(referral, request.user, form.cleaned_data["reason"]),
+                               reject_form=form):
+        return conflict
     messages.success(request, "You turned down this referral. The referring doctor can see your reason.")
     return redirect("referrals:intake")
 
@@ -249,10 +256,8 @@ def intake_reject(request, pk):
 @care_team_only
 def intake_complete(request, pk):
     referral = _staff_referral(request, pk)
-    try:
-        services.complete(referral, request.user)
-    except services.ReferralError as exc:
-        return _conflict(request, pk, str(exc))
+    if conflict := _staff_call(request, pk, lambda: services.complete(referral, request.user)):
+        return conflict
     messages.success(request, "You marked this referral as completed.")
     return redirect("referrals:intake_detail", pk=referral.pk)
 
@@ -264,9 +269,9 @@ def intake_cancel(request, pk):
     form = forms.cancel_form(request.POST)
     if not form.is_valid():
         return _staff_detail(request, referral, cancel_form=form, status=400)
-    try:
-        services.cancel(referral, request.user, form.cleaned_data["reason"])
-    except services.ReferralError as exc:
-        return _conflict(request, pk, str(exc), cancel_form=form)
+    if conflict := _staff_call(request, pk,
+                               lambda: services.cancel(referral, request.user, form.cleaned_data["reason"]),
+                               cancel_form=form):
+        return conflict
     messages.success(request, "You cancelled this referral. The referring doctor can see your reason.")
     return redirect("referrals:intake")

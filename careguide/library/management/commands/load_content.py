@@ -3,8 +3,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from careguide.accounts.roles import ensure_review_workflow
 from careguide.library.content.files import ContentError
 from careguide.library.content.loader import load_content
+from careguide.questionnaires.content import ContentRefused, load_folder
+from careguide.search import indexer
+from careguide.search.crisis import read_file
+from careguide.search.synonyms import load_synonyms
 
 
 class Command(BaseCommand):
@@ -19,8 +24,6 @@ class Command(BaseCommand):
             report = load_content(root)
         except ContentError as exc:
             raise CommandError(f"{exc}\nNothing was written.") from exc
-        from careguide.accounts.roles import ensure_review_workflow
-
         ensure_review_workflow()
         self.stdout.write(self.style.SUCCESS(f"Loaded {root}: {report.summary()}"))
         self._load_questionnaires(root / "questionnaires")
@@ -28,8 +31,6 @@ class Command(BaseCommand):
 
     def _load_questionnaires(self, folder: Path):
         """The tools' questionnaires (FHIR JSON), e.g. the back-pain gate."""
-        from careguide.questionnaires.content import ContentRefused, load_folder
-
         try:
             loaded = load_folder(folder)
         except ContentRefused as exc:
@@ -39,8 +40,6 @@ class Command(BaseCommand):
 
     def _load_search(self, folder: Path):
         """Editors' search synonyms, then the search index over everything just loaded."""
-        from careguide.search.synonyms import load_synonyms
-
         synonyms = folder / "synonyms.yaml"
         if synonyms.exists():
             try:
@@ -48,13 +47,9 @@ class Command(BaseCommand):
             except ContentError as exc:
                 raise CommandError(f"{exc}\nNo synonyms were written.") from exc
             self.stdout.write(f"Search synonyms: {report.summary()}")
-        from careguide.search.crisis import read_file
-
         try:  # read by search at run time; a broken file must stop the load, not a search
             read_file(folder / "crisis.yaml")
         except ContentError as exc:
             raise CommandError(str(exc)) from exc
-        from careguide.search import indexer
-
         indexed = indexer.rebuild()
         self.stdout.write(f"Search index: {indexed} entries")
