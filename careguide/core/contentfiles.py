@@ -4,7 +4,8 @@ and the field (``weeks[2].exercises[0].stop_if``), or the line for bad YAML.
 
 Used by the library (careguide/library/content/files.py), the back-pain program
 (careguide/backpain/content.py), treatment plan templates (careguide/journey/catalog.py) and
-procedure checklists (careguide/procedures/checklists.py). No Django imports, so a writer can
+procedure checklists (careguide/procedures/checklists.py) and the clinical rule files
+(careguide/triage/engine.py, which reports every bad field rather than the first). No Django imports, so a writer can
 check a file before anything runs.
 """
 
@@ -49,6 +50,8 @@ def read_yaml(path: Path | str, name: Path | str, *, missing: str = "required fi
         raise ContentError(name, WHOLE_FILE, missing) from exc
     except UnicodeDecodeError as exc:
         raise ContentError(name, WHOLE_FILE, f"not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise ContentError(name, WHOLE_FILE, f"cannot be read: {exc.strerror or exc}") from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

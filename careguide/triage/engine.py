@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from careguide.core.contentfiles import ContentError, field_path, read_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
 
@@ -146,27 +147,14 @@ class Labelled(Strict):
 M = TypeVar("M", bound=BaseModel)
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def read_rule_file(path: Path, model: type[M]) -> M:
     """A rule file's YAML validated by ``model``; ``RuleSetError`` names the file and every bad
     field. Shared by every tool's loader, so all rule files fail the same, readable way."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleSetError(path, [("(file)", f"cannot be read: {exc}")]) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise RuleSetError(path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
-    if not isinstance(data, dict):
-        raise RuleSetError(path, [("(file)", "expected a mapping of fields at the top level")])
+        data, _text = read_yaml(path, path)
+    except ContentError as exc:
+        raise RuleSetError(path, [(exc.field, exc.message)]) from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RuleSetError(path, [(_loc(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+        raise RuleSetError(path, [(field_path(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
