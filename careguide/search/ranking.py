@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from . import query as query_language
 from .backends.base import words
+from .language import STOP_WORDS
 from .models import SearchEntry
 from .snippets import best_sentence, words_of_intent
 
@@ -19,14 +20,11 @@ GLOSSARY_BONUS = 0.3  # the query is exactly a glossary word
 SENTENCE_BONUS = 1.0  # one sentence has every term (and a word of the question's intent)
 INTRO_BONUS = 0.2  # a question without intent that names a page lands on its top
 
-_STOP = query_language.STOP_WORDS
-
-
 @lru_cache(maxsize=8192)
 def stems(text: str) -> frozenset[str]:
     """The stems of the content words of ``text``. Cached: titles and headings come back
     query after query."""
-    return frozenset(query_language.stem(w) for w in words(text) if w not in _STOP)
+    return frozenset(query_language.stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 def group_stems(analysis) -> list[set[str]]:

@@ -16,6 +16,7 @@ from html import escape
 from itertools import islice
 
 from . import query as query_language
+from .language import INTENTS
 
 SNIPPET_WORDS = 30
 
@@ -146,7 +147,7 @@ def _back_words(body: str, offset: int, n: int) -> int:
 
 def words_of_intent(analysis) -> tuple[str, ...]:
     """Word starts of the question's own intent ("how long" -> year, month, phase...)."""
-    intent = next((i for i in query_language.INTENTS if i.name == analysis.intent), None)
+    intent = next((i for i in INTENTS if i.name == analysis.intent), None)
     if intent is None:
         return ()
     return tuple(h for h in intent.headings if " " not in h and not h.startswith("-"))
