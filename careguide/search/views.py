@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db import DatabaseError
 from django.shortcuts import render
 
+from careguide.core import sitecache
 from careguide.core.http import private as _private
 
 from . import zero
@@ -166,7 +167,5 @@ def _results_context(query: str, kind: str | None, page: int, response) -> dict:
         "past_the_end": not response.results and response.total > 0,
     }
     if context["nothing_anywhere"]:
-        from careguide.library import sitecache
-
         context["browse"] = sitecache.menu()
     return context

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from careguide.core import sitecache
 from careguide.core.crisis import CrisisLine, crisis_line
 
 LEVEL_ORDER = ("emergency", "red", "amber", "green")
@@ -128,12 +129,7 @@ class Guidance:
 
 
 def _organization():
-    from wagtail.models import Site
-
-    from careguide.library import sitecache
-
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return sitecache.organization(site.pk) if site is not None else None
+    return sitecache.default_organization()
 
 
 def temperature_check_advice(context: Mapping) -> tuple[str, ...]:

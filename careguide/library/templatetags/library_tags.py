@@ -1,9 +1,11 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import sitecache
+from careguide.core import sitecache
+
 from ..glossary import build_linker, link_terms
 from ..models import GlossaryPage, SideEffectsPage
+from ..sitecache import glossary_entries
 
 register = template.Library()
 
@@ -21,7 +23,7 @@ class GlossaryLinkedNode(template.Node):
         base = _index_url(GlossaryPage)
         if not base:
             return html
-        linker = build_linker(sitecache.glossary_entries())
+        linker = build_linker(glossary_entries())
         exclude = context.get("glossary_exclude")
         # Our own rendered template output, re-serialized by BeautifulSoup.
         return mark_safe(link_terms(html, linker, lambda slug: f"{base}{slug}/", exclude))  # noqa: S308
