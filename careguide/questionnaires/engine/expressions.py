@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from .definition import Item, Questionnaire, weight_of
 from .issues import WARNING, Issue
-from .response import Node, Visit, read_response, walk
+from .nodes import Node, read_response
+from .response import Visit, walk
 from .values import coding_matches, is_number, plain_number, values_equal
 
 logger = logging.getLogger(__name__)
