@@ -24,7 +24,7 @@ from django.shortcuts import render
 from careguide.core import sitecache
 from careguide.core.http import private as _private
 
-from . import zero
+from . import service, zero
 from .models import SearchEntry
 
 MAX_QUERY = 200
@@ -42,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 def _service():
     """The search service, looked up when used (tests replace this function with a fake)."""
-    from careguide.search import service
-
     return service
 
 
