@@ -15,10 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from careguide.search.language import INTENT_NAMES, INTENTS, STOP_WORDS
 from careguide.search.query import (
-    INTENT_NAMES,
-    INTENTS,
-    STOP_WORDS,
     Analysis,
     SynonymIndex,
     Vocabulary,

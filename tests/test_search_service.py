@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from careguide.search import indexer
 from careguide.search import query as query_language
-from careguide.search.service import QueryError, best_sentences, search, snippet_html, stems
+from careguide.search.answers import best_sentences
+from careguide.search.ranking import stems
+from careguide.search.service import QueryError, search
+from careguide.search.snippets import snippet_html
 
 SYNONYMS = Path(settings.BASE_DIR) / "content" / "search" / "synonyms.yaml"
 

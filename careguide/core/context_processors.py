@@ -1,13 +1,12 @@
 from wagtail.models import Site
 
+from careguide.core import sitecache
 from careguide.core.crisis import crisis_line
 
 
 def organization(request):
     """`org`: the organization's details for the header, footer and care cards (cached);
     `crisis`: the crisis line shown beside 911 (careguide.core.crisis)."""
-    from careguide.library import sitecache
-
     site = Site.find_for_request(request)
     if site is None:
         return {"org": None, "crisis": crisis_line()}

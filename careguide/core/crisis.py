@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from . import sitecache
+
 NAME = "988 Suicide & Crisis Lifeline"
 NUMBER = "988"
 CHAT_URL = "https://988lifeline.org/chat/"
@@ -49,9 +51,4 @@ def crisis_line(org=None) -> CrisisLine:
 
 def current() -> CrisisLine:
     """The default site's crisis line (for code without a request: APIs, emails)."""
-    from wagtail.models import Site
-
-    from careguide.library import sitecache
-
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return crisis_line(sitecache.organization(site.pk) if site is not None else None)
+    return crisis_line(sitecache.default_organization())

@@ -2,17 +2,23 @@
 
 Patients read; staff write. A GET with no session cookie and no query string, answered
 200 with HTML and no cookie, is kept in the shared cache and served from there to the next
-anonymous reader. Keys carry the site-cache generation (library/sitecache.py), so any
-publish, move or settings save makes every cached page stale at once.
+anonymous reader. Keys carry the site-cache generation (core/sitecache.py), so any
+publish, move or settings save makes every cached page stale at once, and whatever else a
+page shows that changes without a publish, as registered by the app that owns it
+(``vary_on``: the triage app registers the version of the rules in force, ADR 0022).
 
 Django's own cache middleware was not used: it caches per Cookie header for signed-in
 staff too, and adds public max-age headers that would keep browsers on a page after a
 clinical correction is published.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from . import sitecache
 
 # Patient tools and accounts are per person (sessions, CSRF tokens, answers): never cached.
 SKIP_PREFIXES = (
@@ -35,6 +41,19 @@ SKIP_PREFIXES = (
 )
 DROP_HEADERS = {"set-cookie", "vary"}
 
+# name -> a function giving a short text that changes when pages must be rendered again.
+_KEY_PARTS: dict[str, Callable[[], str]] = {}
+
+
+def vary_on(name: str, part: Callable[[], str]) -> None:
+    """Cached pages are kept per value of ``part()`` as well (an app calls this in ``ready``)."""
+    _KEY_PARTS[name] = part
+
+
+def _key(request) -> str:
+    parts = ":".join(str(part()) for part in _KEY_PARTS.values())
+    return f"careguide:page:{sitecache.generation()}:{parts}:{request.get_host()}:{request.path}"
+
 
 class PageCacheMiddleware:
     def __init__(self, get_response):
@@ -44,13 +63,7 @@ class PageCacheMiddleware:
         seconds = getattr(settings, "CAREGUIDE_PAGE_CACHE_SECONDS", 0)
         if not seconds or not self._cacheable_request(request):
             return self.get_response(request)
-        from careguide.library import sitecache
-        from careguide.triage.deployment import side_effects_tool
-
-        # Pages show thresholds from the rules in force (ADR 0022): a new rule set or a changed
-        # deployment parameter must not be answered from a page cached under the old one.
-        rules = side_effects_tool().version
-        key = f"careguide:page:{sitecache.generation()}:{rules}:{request.get_host()}:{request.path}"
+        key = _key(request)
         hit = cache.get(key)
         if hit is not None:
             status, headers, body = hit

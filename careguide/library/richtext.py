@@ -1,7 +1,7 @@
 from django.utils.html import escape
 from wagtail.rich_text.pages import PageLinkHandler
 
-from . import sitecache
+from careguide.core import sitecache
 
 
 class CachedPageLinkHandler(PageLinkHandler):

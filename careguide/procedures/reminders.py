@@ -40,7 +40,7 @@ class Counts:
 def _phones() -> Phones:
     from wagtail.models import Site
 
-    from careguide.library import sitecache
+    from careguide.core import sitecache
 
     site = Site.objects.filter(is_default_site=True).first()
     return Phones.from_org(sitecache.organization(site.pk) if site else None)

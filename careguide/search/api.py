@@ -26,6 +26,7 @@ import html
 from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
+from careguide.core.crisis import current
 from careguide.core.jsonapi import error_response, json_response
 
 from . import views
@@ -53,8 +54,6 @@ def _hit(hit) -> dict:
 def _crisis() -> dict:
     """The crisis card as data: {"message", "emergency": "911", "crisis_line": {"name", "call",
     "text", "chat_url", "page_url"}}."""
-    from careguide.core.crisis import current
-
     line = current()
     message = (f"You are not alone. If you are thinking about suicide or hurting yourself, call or text "
                f"{line.call} now, any time. If you are in danger right now, or took too much of a medicine, "

@@ -31,10 +31,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connections
+from django.core.management import call_command
+from django.db import connections, transaction
 from django.db.utils import load_backend
 
 from careguide.library.syndication import CorpusError, Row, read_corpus
+
+from .backends import get_backend
+from .models import SearchEntry
+from .service import QueryError, search
+from .synonyms import load_synonyms
 
 TOP_K = 10
 
@@ -139,8 +145,6 @@ def temporary_database(vendor: str = "sqlite") -> Iterator[str]:
         settings = connections.configure_settings({"default": settings})["default"]
         connections[alias] = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, alias)
         try:
-            from django.core.management import call_command
-
             call_command("migrate", "careguide_search", database=alias, verbosity=0, interactive=False)
             yield alias
         finally:
@@ -176,12 +180,6 @@ def _drop_postgres_database(name: str) -> None:
 def build_index(rows: Sequence[Row], using: str, *, synonyms_file: Path | None = None) -> None:
     """Each row as a passage (title = focus, heading = qtype, text = answer), then the
     full-text index, and the editors' synonyms when a file is given."""
-    from django.db import transaction
-
-    from .backends import get_backend
-    from .models import SearchEntry
-    from .synonyms import load_synonyms
-
     # Stored in a shuffled order: the index's own order (which a very broad query falls back
     # on, see backends.base.RANK_BUDGET) must not favour the file's rows over made-up ones.
     order = list(range(len(rows)))
@@ -226,8 +224,6 @@ def timings(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def ask_ours(questions: Sequence[str], using: str) -> tuple[list[list[int]], list[float]]:
-    from .service import QueryError, search
-
     ranked, seconds = [], []
     for question in questions:
         start = time.perf_counter()
@@ -242,6 +238,7 @@ def ask_ours(questions: Sequence[str], using: str) -> tuple[list[list[int]], lis
 
 
 def ask_baseline(rows: Sequence[Row], questions: Sequence[str]) -> tuple[list[list[int]], list[float]]:
+    # Only the benchmark needs bm25s (the "bench" dependency group): production does not have it.
     import bm25s
     from bm25s.tokenization import Tokenizer
 

@@ -12,6 +12,24 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from careguide.core.tools import TOOLS
+from careguide.library.models import (
+    ConditionPage,
+    GlossaryPage,
+    GlossaryTerm,
+    LibraryPage,
+    SideEffect,
+    SideEffectsPage,
+    SyndicatedPage,
+    TreatmentPage,
+)
+from careguide.triage.deployment import fill
 
 from .backends import get_backend
 from .models import IndexProblem, SearchEntry
@@ -22,7 +40,6 @@ Kind = SearchEntry.Kind
 
 
 def _kind_for(page) -> str:
-    from careguide.library.models import ConditionPage, SideEffectsPage, SyndicatedPage, TreatmentPage
 
     # Imported documents (ADR 0017) are condition summaries too.
     if isinstance(page, (ConditionPage, SyndicatedPage)):
@@ -40,7 +57,6 @@ def _page_prefix(page_pk: int) -> str:
 
 def _entry(kind, key, title, section: Section, url, definition="") -> SearchEntry:
     # Content names thresholds as tokens ({fever}); search shows and finds the words the page shows.
-    from careguide.triage.deployment import fill
 
     return SearchEntry(
         kind=kind, source_key=key[:120], title=title[:255], heading=fill(section.heading)[:255],
@@ -61,7 +77,6 @@ def page_entries(page, *, side_effect_names=None, tools=None) -> list[SearchEntr
 
 
 def glossary_entries(using: str) -> list[SearchEntry]:
-    from careguide.library.models import GlossaryPage, GlossaryTerm
 
     index = GlossaryPage.objects.using(using).live().public().first()
     if index is None:
@@ -79,7 +94,6 @@ def glossary_entries(using: str) -> list[SearchEntry]:
 def side_effect_entries(using: str) -> list[SearchEntry]:
     """Each side effect as its page /side-effects/<slug>/ shows it (its headings' ids are
     fixed in library/side_effect.html)."""
-    from careguide.library.models import SideEffect, SideEffectsPage
 
     index = SideEffectsPage.objects.using(using).live().public().first()
     if index is None:
@@ -104,9 +118,6 @@ def side_effect_entries(using: str) -> list[SearchEntry]:
 
 
 def tool_entries() -> list[SearchEntry]:
-    from django.urls import NoReverseMatch
-
-    from careguide.core.tools import TOOLS
 
     out = []
     for tool in TOOLS.values():
@@ -120,8 +131,6 @@ def tool_entries() -> list[SearchEntry]:
 
 
 def _library_pages(using: str, pks=None):
-    from careguide.library.models import LibraryPage
-
     qs = LibraryPage.objects.using(using).live().public()
     if pks is not None:
         qs = qs.filter(pk__in=pks)
@@ -129,8 +138,6 @@ def _library_pages(using: str, pks=None):
 
 
 def _side_effect_names(using: str) -> dict:
-    from careguide.library.models import SideEffect
-
     return dict(SideEffect.objects.using(using).values_list("pk", "name"))
 
 
@@ -144,8 +151,6 @@ def _save(entries: list[SearchEntry], using: str) -> None:
 
 def rebuild(using: str = "default") -> int:
     """Replace every entry and the full-text index; returns the number of entries."""
-    from careguide.core.tools import TOOLS
-
     with transaction.atomic(using=using):
         names = _side_effect_names(using)
         entries: list[SearchEntry] = []
@@ -193,7 +198,6 @@ def reindex_snippets(using: str = "default") -> None:
 
 def _safely(source_key: str, title, work, using: str) -> bool:
     """Run ``work()``; on failure log and record it for editors. True when it succeeded."""
-    from django.utils import timezone
 
     try:
         work()
@@ -218,8 +222,6 @@ def _safely(source_key: str, title, work, using: str) -> bool:
 
 def _page_title(page_pk: int, using: str):
     def title():
-        from wagtail.models import Page
-
         return Page.objects.using(using).filter(pk=page_pk).values_list("title", flat=True).first() or \
             f"Page {page_pk}"
     return title
@@ -235,8 +237,6 @@ def reindex_snippets_safely(using: str = "default") -> bool:
 
 # --- signals -----------------------------------------------------------------------------
 def _on_page_change(sender, instance, **kwargs):
-    from careguide.library.models import LibraryPage
-
     if not isinstance(instance, LibraryPage):
         return
     using = instance._state.db or "default"
@@ -266,12 +266,6 @@ def _on_snippet_change(sender, instance, **kwargs):
 
 def connect() -> None:
     """Keep the index current: called from the search app's ready()."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Page
-    from wagtail.signals import page_published, page_unpublished
-
-    from careguide.library.models import GlossaryTerm, SideEffect
-
     page_published.connect(_on_page_change, dispatch_uid="search-page-published")
     page_unpublished.connect(_on_page_change, dispatch_uid="search-page-unpublished")
     post_delete.connect(_on_page_delete, sender=Page, dispatch_uid="search-page-deleted")

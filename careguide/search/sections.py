@@ -14,6 +14,9 @@ from html.parser import HTMLParser
 
 from django.utils.text import slugify
 
+from careguide.core.tools import TOOLS
+from careguide.library.models import SideEffect
+
 # Blocks whose ``heading`` starts a section. Callouts sit inside the section around them.
 SECTION_BLOCKS = {"key_points", "when_to_get_help", "side_effects", "phases", "types", "health_tools"}
 RICH_HEADINGS = {"h2", "h3"}
@@ -203,7 +206,7 @@ def extract_sections(page, *, side_effect_names=None, tools=None) -> list[Sectio
     if side_effect_names is None:
         side_effect_names = _side_effect_names(raw)
     if tools is None:
-        from careguide.core.tools import TOOLS as tools  # noqa: N811
+        tools = TOOLS
 
     sections: list[list] = [["", "", [page.summary or ""]]]
 
@@ -253,8 +256,6 @@ def extract_sections(page, *, side_effect_names=None, tools=None) -> list[Sectio
 
 
 def _side_effect_names(raw) -> dict:
-    from careguide.library.models import SideEffect
-
     ids = set()
     for block in raw:
         if block.get("type") == "side_effects":

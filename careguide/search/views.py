@@ -21,9 +21,10 @@ from urllib.parse import urlencode
 from django.db import DatabaseError
 from django.shortcuts import render
 
+from careguide.core import sitecache
 from careguide.core.http import private as _private
 
-from . import zero
+from . import service, zero
 from .models import SearchEntry
 
 MAX_QUERY = 200
@@ -41,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 def _service():
     """The search service, looked up when used (tests replace this function with a fake)."""
-    from careguide.search import service
-
     return service
 
 
@@ -166,7 +165,5 @@ def _results_context(query: str, kind: str | None, page: int, response) -> dict:
         "past_the_end": not response.results and response.total > 0,
     }
     if context["nothing_anywhere"]:
-        from careguide.library import sitecache
-
         context["browse"] = sitecache.menu()
     return context

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from careguide.core import sitecache
 from careguide.core.crisis import CrisisLine, crisis_line
 from careguide.library.models import SideEffect, SideEffectsPage
 from careguide.triage.deployment import fill
@@ -132,12 +133,7 @@ class Guidance:
 
 
 def _organization():
-    from wagtail.models import Site
-
-    from careguide.library import sitecache
-
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return sitecache.organization(site.pk) if site is not None else None
+    return sitecache.default_organization()
 
 
 def temperature_check_advice(context: Mapping) -> tuple[str, ...]:

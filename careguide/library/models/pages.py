@@ -24,6 +24,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from careguide.core import sitecache
+
 from ..blocks import SourceBlock, body_blocks
 from ..panels import ReadingGradePanel
 from ..readability import grade, stream_segments
@@ -124,8 +126,6 @@ class LibraryPage(Page):
 
 def _with_urls(pages) -> list:
     """Listed pages carry their URL from the site cache (``pageurl`` would query each type)."""
-    from .. import sitecache
-
     known = sitecache.live_pages()
     out = []
     for page in pages:
@@ -162,8 +162,6 @@ class HomePage(LibraryPage):
     def route(self, request, path_components):
         """Find a live page by its URL path in one lookup, not one query per level."""
         from wagtail.url_routing import RouteResult
-
-        from .. import sitecache
 
         if path_components:
             prefix = self.url_path

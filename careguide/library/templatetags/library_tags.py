@@ -1,9 +1,14 @@
 from django import template
 from django.utils.safestring import mark_safe
+from wagtail.templatetags.wagtailcore_tags import richtext
 
-from .. import sitecache
+from careguide.core import sitecache
+from careguide.core.tools import TOOLS
+from careguide.search.sections import add_heading_ids, anchor_map, rich_text_ids
+
 from ..glossary import build_linker, link_terms
 from ..models import GlossaryPage, SideEffectsPage
+from ..sitecache import glossary_entries
 
 register = template.Library()
 
@@ -21,7 +26,7 @@ class GlossaryLinkedNode(template.Node):
         base = _index_url(GlossaryPage)
         if not base:
             return html
-        linker = build_linker(sitecache.glossary_entries())
+        linker = build_linker(glossary_entries())
         exclude = context.get("glossary_exclude")
         # Our own rendered template output, re-serialized by BeautifulSoup.
         return mark_safe(link_terms(html, linker, lambda slug: f"{base}{slug}/", exclude))  # noqa: S308
@@ -99,8 +104,6 @@ def phone_href(number: str) -> str:
 @register.simple_tag
 def health_tool(key):
     """The patient tool with this key (core/tools.py), or None if it no longer exists."""
-    from careguide.core.tools import TOOLS
-
     return TOOLS.get(key)
 
 
@@ -108,8 +111,6 @@ def health_tool(key):
 @register.simple_tag(takes_context=True)
 def section_anchor(context, block_id):
     """The stable id of a section block's heading, e.g. "treatment" (falls back to b-<id>)."""
-    from careguide.search.sections import anchor_map
-
     page = context.get("page")
     if page is not None and hasattr(page, "body"):
         anchor = anchor_map(page).get((block_id, 0))
@@ -121,10 +122,6 @@ def section_anchor(context, block_id):
 @register.simple_tag(takes_context=True)
 def richtext_sections(context, value, block_id):
     """Rich text rendered as ``|richtext`` does, with stable ids on its h2/h3 headings."""
-    from wagtail.templatetags.wagtailcore_tags import richtext
-
-    from careguide.search.sections import add_heading_ids, rich_text_ids
-
     html = richtext(value)
     page = context.get("page")
     if page is None or not hasattr(page, "body"):

@@ -28,8 +28,9 @@ from .definition import (
 from .enablement import answers_in_scope, condition_met, item_enabled
 from .expressions import ExpressionError, calculate, calculation_mismatches, evaluate
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
+from .nodes import Node, read_response
 from .parser import parse_questionnaire
-from .response import Node, Visit, anchor, read_response, walk
+from .response import Visit, anchor, walk
 from .validation import (
     exclusive_message,
     prune_disabled,

@@ -13,13 +13,9 @@ the value (so also when there is no answer, as the R4 operator definition reads)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .definition import EnableWhen, Item
+from .nodes import Node
 from .values import compare, values_equal
-
-if TYPE_CHECKING:
-    from .definition import EnableWhen, Item
-    from .response import Node
 
 
 def condition_met(condition: EnableWhen, answers: list[tuple[str, object]]) -> bool:

@@ -21,8 +21,10 @@ from functools import lru_cache
 
 from .definition import Item, Questionnaire, weight_of
 from .issues import WARNING, Issue
-from .response import Node, Visit, read_response, walk
-from .values import coding_matches, is_number, plain_number, values_equal
+from .nodes import Node, read_response
+from .response import Visit, walk
+from .validation import without_empty_items
+from .values import coding_matches, display_value, is_number, plain_number, values_equal
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ class ExpressionError(ValueError):
 
 @lru_cache(maxsize=512)
 def _parse(expression: str):
+    # fhirpathpy is imported when first used, here and below, not for a cycle: it takes a third
+    # of a second to import, which a process that evaluates no expression need not pay.
     from fhirpathpy.parser import parse
 
     return parse(expression)
@@ -234,8 +238,6 @@ def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[
     are reported as warnings and leave their item unanswered, so a faulty score never
     blocks a patient's response.
     """
-    from .validation import without_empty_items
-
     resource = copy.deepcopy(response)
     calculated = questionnaire.calculated_items
     if not calculated:
@@ -334,8 +336,6 @@ def calculation_mismatches(questionnaire: Questionnaire, posted: dict, calculate
             values_equal(k1, v1, k2, v2) for (k1, v1), (k2, v2) in zip(visit.node.values, want_values, strict=True)
         )
         if not same:
-            from .values import display_value
-
             shown = ", ".join(display_value(k, v) for k, v in want_values) or "no answer"
             issues.append(Issue(
                 f"“{visit.item.label}” is calculated from the other answers: expected {shown}",

@@ -9,67 +9,11 @@ forms all build on this one walk, so they agree on what is enabled and where.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .definition import Item, Questionnaire
 from .enablement import item_enabled
-from .values import value_of
-
-
-@dataclass(eq=False)
-class Node:
-    """One item instance in a response (the root stands for the response itself)."""
-
-    link_id: str | None
-    raw: dict
-    parent: Node | None = None
-    children: list[Node] = field(default_factory=list)
-
-    @property
-    def answers(self) -> list[dict]:
-        answers = self.raw.get("answer", ()) or ()
-        return [a for a in answers if isinstance(a, dict)] if isinstance(answers, list) else []
-
-    @property
-    def values(self) -> list[tuple[str, object]]:
-        """(key, value) of each answer that has a value."""
-        found = []
-        for answer in self.answers:
-            typed = value_of(answer)
-            if typed is not None:
-                found.append(typed)
-        return found
-
-    def find(self, link_id: str) -> list[Node]:
-        """This node and its descendants that answer `link_id`."""
-        found = [self] if self.link_id == link_id else []
-        for child in self.children:
-            found.extend(child.find(link_id))
-        return found
-
-    def has_answers(self) -> bool:
-        return bool(self.values) or any(child.has_answers() for child in self.children)
-
-
-def read_response(resource: dict) -> Node:
-    root = Node(None, resource if isinstance(resource, dict) else {})
-    _read_children(root)
-    return root
-
-
-def _read_children(node: Node):
-    raw_items = list(_dicts(node.raw.get("item")))
-    for answer in node.answers:
-        raw_items.extend(_dicts(answer.get("item")))
-    for raw in raw_items:
-        link_id = raw.get("linkId")
-        child = Node(link_id if isinstance(link_id, str) else "", raw, node)
-        node.children.append(child)
-        _read_children(child)
-
-
-def _dicts(value) -> list[dict]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+from .nodes import Node
 
 
 def anchor(link_id: str, indices: tuple[int, ...] = ()) -> str:

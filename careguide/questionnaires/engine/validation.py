@@ -11,7 +11,8 @@ import copy
 
 from .definition import Item, Questionnaire
 from .issues import Issue
-from .response import Node, Visit, anchor, fhirpath_string, read_response, walk
+from .nodes import Node, read_response
+from .response import Visit, anchor, fhirpath_string, walk
 from .values import TYPE_NAMES, compare, display_value, format_problem, is_number, value_of
 
 LABEL_LIMIT = 120

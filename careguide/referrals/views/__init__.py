@@ -14,8 +14,8 @@ from wagtail.models import Site
 from careguide.accounts.names import display_name
 from careguide.accounts.roles import is_patient, is_primary_care
 from careguide.careteam import scoping
+from careguide.core import sitecache
 from careguide.core.http import private
-from careguide.library import sitecache
 
 from .. import services
 from ..models import Appointment
