@@ -45,6 +45,8 @@ test-deps: ## install the system packages tests need (chromium, PostgreSQL) wher
 .PHONY: test
 test: install-test test-deps ## run every test: lint, migrations, SQLite, then PostgreSQL
 	$(VENV)/bin/ruff check careguide tests scripts
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/python scripts/check-module-size
 	DJANGO_SETTINGS_MODULE=careguide.config.settings.test $(CAREGUIDE) makemigrations --check --dry-run
 	$(VENV)/bin/python -m careguide.library.content.check content --facts tests/data/seed_facts.yaml > /dev/null
 	$(VENV)/bin/pytest
