@@ -3,6 +3,8 @@
 from django.utils import timezone
 from wagtail.admin.views.reports import ReportView
 
+from careguide.search.models import IndexProblem  # published pages search could not index
+
 from .models import LibraryPage, under_house_rules
 from .review import DUE_SOON_DAYS
 
@@ -39,7 +41,5 @@ class ReviewReportView(ReportView):
         context = super().get_context_data(*args, **kwargs)
         context["due_only"] = self.request.GET.get("due") == "1"
         context["due_soon_days"] = DUE_SOON_DAYS
-        from careguide.search.models import IndexProblem  # published pages search could not index
-
         context["index_problems"] = list(IndexProblem.objects.all())
         return context

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from .models import GlossaryTerm, SideEffect
+from .richtext import CachedPageLinkHandler
 from .views import ReviewReportView
 
 register_snippet(GlossaryTerm)
@@ -44,6 +45,4 @@ def register_review_report_menu_item():
 @hooks.register("register_rich_text_features")
 def register_cached_page_links(features):
     """Page links in rich text resolve from the cached URL map: no query per link."""
-    from .richtext import CachedPageLinkHandler
-
     features.register_link_type(CachedPageLinkHandler)

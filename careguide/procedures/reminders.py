@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careguide.audit import service as audit
+from careguide.core import sitecache
 from careguide.triage.deployment import fill
 
 from . import checklists
@@ -38,12 +39,7 @@ class Counts:
 
 
 def _phones() -> Phones:
-    from wagtail.models import Site
-
-    from careguide.core import sitecache
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return Phones.from_org(sitecache.organization(site.pk) if site else None)
+    return Phones.from_org(sitecache.default_organization())
 
 
 def _page_url(slug: str) -> str:

@@ -16,6 +16,8 @@ Pure: no Django. Each problem is a sentence a reviewer can act on.
 
 from __future__ import annotations
 
+from careguide.triage.side_effects import evaluate_side_effects
+
 from . import mapping
 
 ENABLE_WHEN_EXPRESSION = "enableWhenExpression"
@@ -23,8 +25,6 @@ TEMPERATURE_UNITS = {"Cel", "[degF]"}
 
 
 def _evaluate(contract: dict) -> str:
-    from careguide.triage.side_effects import evaluate_side_effects
-
     return evaluate_side_effects(contract).disposition
 
 
