@@ -4,18 +4,15 @@ safety checks pass (ADR 0021). Responses are in ``services``."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 
 from careguide.accounts.roles import REVIEWERS
 from careguide.audit import service as audit
+from careguide.core import signoffs
 from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
 
 from . import bindings, engine
@@ -75,50 +72,17 @@ class ReviewRefused(ValueError):
         super().__init__(" ".join(problems))
 
 
-@dataclass(frozen=True)
-class SignOff:
-    """A shipped questionnaire version's clinical sign-off (content/questionnaires/signed-off.yaml)."""
-
-    by: str
-    on: str
-    sha256: str
-
-
-def read_sign_offs(path) -> dict[tuple[str, str], SignOff]:
-    """{(url, version): SignOff} from a sign-off file (none if it is missing); ValueError names
-    the file, the entry and the field at fault."""
-    path = Path(path)
-    if not path.exists():
-        return {}
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: must be a list of signed-off versions")
-    found: dict[tuple[str, str], SignOff] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}: entry {number}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: must be a mapping")
-        missing = [k for k in ("url", "version", "sha256", "signed_off_by", "signed_off_on") if not entry.get(k)]
-        if missing:
-            raise ValueError(f"{where}: {', '.join(missing)} missing")
-        digest = str(entry["sha256"])
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"{where}: sha256 must be 64 lower-case hex digits")
-        key = (str(entry["url"]), str(entry["version"]))
-        if key in found:
-            raise ValueError(f"{where}: {key[0]} version {key[1]} is listed twice")
-        found[key] = SignOff(by=str(entry["signed_off_by"]), on=str(entry["signed_off_on"]), sha256=digest)
-    return found
+def read_sign_offs(path) -> dict[tuple[str, str], signoffs.SignOff]:
+    """{(url, version): SignOff} from content/questionnaires/signed-off.yaml (none if it is missing);
+    ValueError names the file, the entry and the field at fault."""
+    return signoffs.read(path, "url")
 
 
 def content_digest(resource: dict) -> str:
     """SHA-256 of a questionnaire's content: everything but id, meta and status (a version may
     be retired without becoming another version)."""
     content = {k: v for k, v in resource.items() if k not in ("id", "meta", "status")}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return signoffs.digest(content)
 
 
 def safety_problems(questionnaire_url: str, definition) -> list[str]:
@@ -129,7 +93,7 @@ def safety_problems(questionnaire_url: str, definition) -> list[str]:
 
 @transaction.atomic
 def import_questionnaire(resource: dict, *, keep_id: bool = True, actor=None,
-                         sign_off: SignOff | None = None) -> ImportResult:
+                         sign_off: signoffs.SignOff | None = None) -> ImportResult:
     """Store a new questionnaire version. Importing the same content again changes nothing
     (a change of ``status`` alone, e.g. retiring it, is applied); other content under a url and
     version (or an id) that is taken raises ``VersionConflict``.

@@ -9,31 +9,19 @@ content differs from what was signed off under that version, stops the deploymen
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from careguide.core import signoffs
 from careguide.triage.engine import RULES_DIR
 
 SIGN_OFF_FILE = RULES_DIR / "signed-off.yaml"
 
 
-@dataclass(frozen=True)
-class SignOff:
-    rule_set: str
-    version: str
-    sha256: str
-    by: str
-    on: str
-
-
 def content_digest(path: Path | str) -> str:
     """SHA-256 of a rule file's content: its YAML as canonical JSON (comments do not count)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return signoffs.digest(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
 
 
 def identity(path: Path | str) -> tuple[str, str]:
@@ -42,25 +30,9 @@ def identity(path: Path | str) -> tuple[str, str]:
     return str(data.get("id", "")), str(data.get("version", ""))
 
 
-def read(path: Path | str = SIGN_OFF_FILE) -> dict[tuple[str, str], SignOff]:
+def read(path: Path | str = SIGN_OFF_FILE) -> dict[tuple[str, str], signoffs.SignOff]:
     """{(rule set, version): SignOff}; ValueError names the entry and field at fault."""
-    path = Path(path)
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
-    if not isinstance(entries, list):
-        raise ValueError(f"{path.name}: must be a list of signed-off versions")
-    found: dict[tuple[str, str], SignOff] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path.name}: entry {number}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: must be a mapping")
-        missing = [k for k in ("rule_set", "version", "sha256", "signed_off_by", "signed_off_on") if not entry.get(k)]
-        if missing:
-            raise ValueError(f"{where}: {', '.join(missing)} missing")
-        key = (str(entry["rule_set"]), str(entry["version"]))
-        if key in found:
-            raise ValueError(f"{where}: {key[0]} version {key[1]} is listed twice")
-        found[key] = SignOff(*key, str(entry["sha256"]), str(entry["signed_off_by"]), str(entry["signed_off_on"]))
-    return found
+    return signoffs.read(path, "rule_set")
 
 
 def problems(rule_files, sign_off_file: Path | str = SIGN_OFF_FILE) -> list[str]:
