@@ -147,9 +147,17 @@ def _detail(request, alert, *, form=None, error="", status=200):
     }, status=status))
 
 
-def _again(request, pk, **kept):
-    """The alert's page again, read afresh (someone else moved it), keeping what was typed."""
-    return lambda **shown: _detail(request, _alert_or_404(request, pk), **kept, **shown)
+def _call(request, pk, action, **kept):
+    """Call the service ``action()``. None when it went through; otherwise the page to answer with:
+    403 when this user may not act on the alert, or the alert's page again, read afresh and keeping
+    what was typed, with the reason (409) when someone else moved it first."""
+    def again(**shown):
+        return _detail(request, _alert_or_404(request, pk), **kept, **shown)
+
+    try:
+        return call_or_conflict(action, errors=services.AlertStateError, page=again)
+    except PermissionDenied:
+        return _private(render(request, "alerts/forbidden.html", status=403))
 
 
 @require_GET
@@ -162,13 +170,8 @@ def alert_detail(request, pk):
 @care_team_only
 def acknowledge(request, pk):
     alert = _alert_or_404(request, pk)
-    try:
-        conflict = call_or_conflict(lambda: services.acknowledge(alert, request.user),
-                                    errors=services.AlertStateError, page=_again(request, pk))
-    except PermissionDenied:
-        return _private(render(request, "alerts/forbidden.html", status=403))
-    if conflict:
-        return conflict
+    if refused := _call(request, pk, lambda: services.acknowledge(alert, request.user)):
+        return refused
     messages.success(request, "You acknowledged this alert. Resolve it when it has been dealt with.")
     return redirect("alerts:detail", pk=alert.pk)
 
@@ -180,13 +183,9 @@ def resolve(request, pk):
     form = ResolveForm(request.POST)
     if not form.is_valid():
         return _detail(request, alert, form=form, status=400)
-    try:
-        conflict = call_or_conflict(lambda: services.resolve(alert, request.user, form.cleaned_data["note"]),
-                                    errors=services.AlertStateError, page=_again(request, pk, form=form))
-    except PermissionDenied:
-        return _private(render(request, "alerts/forbidden.html", status=403))
-    if conflict:
-        return conflict
+    note = form.cleaned_data["note"]
+    if refused := _call(request, pk, lambda: services.resolve(alert, request.user, note), form=form):
+        return refused
     messages.success(request, "You resolved this alert.")
     return redirect("alerts:detail", pk=alert.pk)
 
