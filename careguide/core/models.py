@@ -121,3 +121,16 @@ class StatusStep(WriteOnce):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OwnRowsQuerySet(models.QuerySet):
+    """Rows that belong to one person, reached by that person only through ``for_user``: nobody
+    else's, whatever their role (care teams reach their patients' rows through
+    ``careguide.careteam.scoping.scope``). ``owner`` is the lookup from the row to its person."""
+
+    owner = "patient"
+
+    def for_user(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(**{self.owner: user})

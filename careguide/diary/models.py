@@ -15,15 +15,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from careguide.core.models import OwnRowsQuerySet
 from careguide.triage.engine import Finding, Result
 
 
-class PatientDataQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Only the user's own rows; nobody else's, whatever their role."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(patient=user)
+class PatientDataQuerySet(OwnRowsQuerySet):
+    owner = "patient"
 
 
 class TrackedSymptom(models.Model):

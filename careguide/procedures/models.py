@@ -10,13 +10,11 @@ Every write goes through ``careguide.procedures.services``.
 from django.conf import settings
 from django.db import models
 
+from careguide.core.models import OwnRowsQuerySet
 
-class PatientDataQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Only the user's own rows; nobody else's, whatever their role."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(patient=user)
+
+class PatientDataQuerySet(OwnRowsQuerySet):
+    owner = "patient"
 
 
 class SavedChecklist(models.Model):

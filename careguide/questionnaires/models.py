@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from careguide.core.models import OwnRowsQuerySet
+
 # The session list of anonymous responses made in this browser (services.submit_response).
 SESSION_RESPONSES_KEY = "careguide_responses"
 
@@ -70,13 +72,8 @@ class Questionnaire(models.Model):
         return self.title or self.name or self.fhir_id
 
 
-class QuestionnaireResponseQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The responses a user may see as their own: theirs, whatever their role (care teams
-        reach their patients' responses through ``careguide.careteam.scoping.scope``)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(subject=user)
+class QuestionnaireResponseQuerySet(OwnRowsQuerySet):
+    owner = "subject"
 
     def for_session(self, source):
         """Responses an anonymous visitor made in this browser session and not yet claimed.

@@ -12,14 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from careguide.core.models import WriteOnce
+from careguide.core.models import OwnRowsQuerySet, WriteOnce
 
 
-class ClearanceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(user=user)
+class ClearanceQuerySet(OwnRowsQuerySet):
+    owner = "user"
 
 
 class Clearance(WriteOnce):
@@ -76,12 +73,8 @@ class Clearance(WriteOnce):
         return set(flags) <= set(self.flags)
 
 
-class ClearanceRequestQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The patient's own requests."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(patient=user)
+class ClearanceRequestQuerySet(OwnRowsQuerySet):
+    owner = "patient"
 
     def open(self):
         return self.filter(status=ClearanceRequest.Status.OPEN)

@@ -11,17 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from careguide.backpain import schedule as calendar
+from careguide.core.models import OwnRowsQuerySet
 
 WEEKS = 6
 SCORE_RANGE = range(0, 11)
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Only the user's own enrollments; nobody else's, whatever their role."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(user=user)
+class EnrollmentQuerySet(OwnRowsQuerySet):
+    owner = "user"
 
     def current(self):
         """The active or paused enrollment (there is at most one per user)."""
@@ -133,11 +130,8 @@ class EnrollmentEvent(models.Model):
         raise ValueError("Status rows are immutable.")
 
 
-class CheckInQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(enrollment__user=user)
+class CheckInQuerySet(OwnRowsQuerySet):
+    owner = "enrollment__user"
 
 
 class CheckIn(models.Model):

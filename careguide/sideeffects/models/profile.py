@@ -9,6 +9,8 @@ through ``careguide.sideeffects.services``.
 from django.conf import settings
 from django.db import models
 
+from careguide.core.models import OwnRowsQuerySet
+
 
 class CancerType(models.TextChoices):
     ALL = "all", "Acute lymphoblastic leukemia (ALL)"
@@ -35,11 +37,8 @@ class Flag(models.TextChoices):
     ICI = "ici", "Immunotherapy with a checkpoint inhibitor, now or in the past"
 
 
-class ProfileQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(patient=user)
+class ProfileQuerySet(OwnRowsQuerySet):
+    owner = "patient"
 
 
 class TreatmentProfile(models.Model):
@@ -76,11 +75,8 @@ class Treatment(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
 
-class CorrectionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(profile__patient=user)
+class CorrectionQuerySet(OwnRowsQuerySet):
+    owner = "profile__patient"
 
 
 class ContextCorrection(models.Model):
