@@ -8,12 +8,9 @@ patient's data is audited with the patient named.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
 from careguide.backpain import presenters as back_pain
-from careguide.careteam import scoping
+from careguide.careteam import access, scoping
 from careguide.core.http import call_or_conflict
 from careguide.core.http import private as _private
 from careguide.procedures import services as procedures
@@ -36,24 +33,12 @@ RECENT = 20
 QUEUE_LIMIT = 200
 
 
-
-def care_team_only(view):
-    """Anonymous visitors go to sign in; signed-in people outside any care team get a 403 page."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not scoping.is_care_team(request.user):
-            return _private(render(request, "alerts/forbidden.html", status=403))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+care_team_only = access.care_team_only(
+    lambda request: _private(render(request, "alerts/forbidden.html", status=403)))
 
 
 def _audit_reads(user, patients, object_type, detail):
     audit.record_reads(user, patients, object_type=object_type, detail=detail)
-
 
 
 class ResolveForm(forms.Form):

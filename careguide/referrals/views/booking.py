@@ -6,17 +6,14 @@ is a 404), the slots come from ``booking.free_slots`` and the write is ``booking
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from careguide.accounts.names import display_name
 from careguide.audit import service as audit
-from careguide.careteam import scoping
+from careguide.careteam import access, scoping
 from careguide.core import untrusted
 from careguide.core.http import private
 
@@ -27,20 +24,8 @@ from ..slots import group_for_offer
 MAX_OFFERED = 120  # about a week of one clinician's clinics; the filters narrow the rest
 
 
-
-def care_team_only(view):
-    """Anonymous visitors go to sign in; signed-in people outside any care team get a 403 page."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not scoping.is_care_team(request.user):
-            return private(render(request, "referrals/appointment_forbidden.html", {"for_staff": True},
-                                  status=403))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+care_team_only = access.care_team_only(lambda request: private(
+    render(request, "referrals/appointment_forbidden.html", {"for_staff": True}, status=403)))
 
 
 def _filters(request, known):
