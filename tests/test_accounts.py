@@ -47,7 +47,9 @@ def test_second_run_changes_and_prints_no_password(no_accounts):
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
 
 
-def test_roles(editor, reviewer):
+def test_roles(db):
+    # The demo accounts themselves are what this checks (setup_demo_accounts ran for the session).
+    editor, reviewer = (get_user_model().objects.get(username=name) for name in ("editor", "reviewer"))
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
     assert list(reviewer.groups.values_list("name", flat=True)) == ["Clinical reviewers"]
     assert reviewer.clinical_profile.role_title == "Medical oncologist"
