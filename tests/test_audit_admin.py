@@ -10,8 +10,8 @@ from clock import at_every_time_of_day
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from factories import PatientFactory
 
-from careguide.accounts import forms, services
 from careguide.audit import service as audit
 from careguide.audit.models import AuditEvent
 
@@ -22,8 +22,7 @@ LOG = "/admin/audit_log/"
 
 @pytest.fixture
 def patient(db):
-    return services.register_patient(email="ann@example.org", password="a calm walk by the river 7",
-                                     first_name="Ann", consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email="ann@example.org", first_name="Ann")
 
 
 @pytest.fixture

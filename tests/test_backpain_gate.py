@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
+from factories import PatientFactory
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,7 +67,7 @@ def text(response):
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user("pat@example.org", "pat@example.org", "a long password 123")
+    return PatientFactory(email="pat@example.org")
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from django.core import mail
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from factories import PASSWORD, PatientFactory
 
-from careguide.accounts import forms, services
+from careguide.accounts import forms
 from careguide.accounts.models import ConsentRecord
 from careguide.accounts.roles import PATIENTS, is_patient
 from careguide.audit.models import AuditEvent
@@ -28,15 +29,13 @@ def authenticate(**credentials):
     return django_authenticate(RequestFactory().post("/account/sign-in/"), **credentials)
 
 
-PASSWORD = "a calm walk by the river 7"
 REGISTER = "/account/register/"
 SIGN_IN = "/account/sign-in/"
 
 
 @pytest.fixture
 def patient(db):
-    return services.register_patient(email="ann@example.org", password=PASSWORD, first_name="Ann",
-                                     consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email="ann@example.org", first_name="Ann")
 
 
 def page(response) -> BeautifulSoup:

@@ -2,13 +2,12 @@
 page, stored checks and who may read them."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
+from factories import CareTeamFactory, NurseFactory, PatientFactory, TeamPatientFactory
 from sideeffects_support import CHECK, answers, main_text, post_step, take_check, text
 
 from careguide.alerts.models import TriageEvent
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.questionnaires.models import QuestionnaireResponse
 from careguide.sideeffects.models import SideEffectCheck, Treatment, TreatmentProfile
 
@@ -24,13 +23,9 @@ ANSWER_SETS = {
 }
 
 
-def user(name):
-    return get_user_model().objects.create_user(name, f"{name}@example.org", "a long password 123")
-
-
 @pytest.fixture
 def patient(db):
-    return user("pat")
+    return PatientFactory(email="pat@example.org")
 
 
 @pytest.fixture
@@ -237,7 +232,7 @@ def stored_check(patient_client, patient):
 
 def test_another_patient_gets_404(stored_check):
     other = Client()
-    other.force_login(user("other"))
+    other.force_login(PatientFactory(email="other@example.org"))
     assert other.get(f"/side-effect-check/results/{stored_check.pk}/").status_code == 404
     assert stored_check.pk not in [c.pk for c in other.get("/side-effect-check/results/").context["rows"]]
 
@@ -253,12 +248,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(stored_check):
 
 
 def test_the_care_team_reads_it_and_the_read_is_audited(stored_check, patient):
-    team = CareTeam.objects.create(name="Team S")
-    nurse = user("nurse-s")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    outsider = user("nurse-t")
-    Membership.objects.create(team=CareTeam.objects.create(name="Team T"), user=outsider, role="nurse")
-    TeamPatient.objects.create(team=team, patient=patient)
+    team = CareTeamFactory(name="Team S")
+    nurse = NurseFactory(username="nurse-s", team=team)
+    outsider = NurseFactory(username="nurse-t", team=CareTeamFactory(name="Team T"))
+    TeamPatientFactory(team=team, patient=patient)
     client = Client()
     client.force_login(nurse)
     page = client.get(f"/side-effect-check/results/{stored_check.pk}/")

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
+from factories import PatientFactory
 
 from careguide.audit.models import AuditEvent
 from careguide.sideeffects.models import ContextCorrection, Treatment, TreatmentProfile
@@ -75,7 +75,7 @@ def test_the_reasons_are_plain_words():
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user("tp", "tp@example.org", "a long password 123")
+    return PatientFactory(email="tp@example.org")
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_errors_name_the_field(patient_client):
 
 @pytest.mark.django_db
 def test_another_patients_treatment_cannot_be_edited(patient_client, patient):
-    other = get_user_model().objects.create_user("tp2", "tp2@example.org", "a long password 123")
+    other = PatientFactory(email="tp2@example.org")
     theirs = Treatment.objects.create(profile=TreatmentProfile.objects.create(patient=other),
                                       kind="chemotherapy", start_date="2025-01-01", ongoing=True)
     data = profile_post(**{**management(), "chemotherapy-INITIAL_FORMS": "1", "chemotherapy-0-id": str(theirs.pk),
