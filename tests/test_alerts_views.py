@@ -5,13 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.utils import timezone
+from factories import CareTeamFactory, NurseFactory, PatientFactory
 
 from careguide.alerts import services
 from careguide.alerts.models import Alert
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.procedures import checklists
 from careguide.procedures import services as procedure_services
 from careguide.triage.engine import Finding, Result
@@ -31,35 +30,23 @@ def result(disposition, why="Your temperature is high while on chemotherapy."):
 
 
 @pytest.fixture
-def make_user(db):
-    def make(username, **extra):
-        return get_user_model().objects.create_user(username, password="a-long-test-password", **extra)
-    return make
-
-
-@pytest.fixture
-def team(make_user):
-    nurse = make_user("nurse.nia", email="nia@clinic.example")
-    team = CareTeam.objects.create(name="Oncology team A")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
+def team(db):
+    team = CareTeamFactory(name="Oncology team A")
+    nurse = NurseFactory(username="nurse.nia", email="nia@clinic.example", first_name="", last_name="", team=team)
     return type("Team", (), {"team": team, "nurse": nurse})
 
 
 @pytest.fixture
-def other_team(make_user):
-    nurse = make_user("nurse.olu")
-    team = CareTeam.objects.create(name="Oncology team B")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    patient = make_user("oscar@example.org", first_name="Oscar")
-    TeamPatient.objects.create(team=team, patient=patient)
+def other_team(db):
+    team = CareTeamFactory(name="Oncology team B")
+    nurse = NurseFactory(username="nurse.olu", first_name="", last_name="", team=team)
+    patient = PatientFactory(email="oscar@example.org", first_name="Oscar", team=team)
     return type("Team", (), {"team": team, "nurse": nurse, "patient": patient})
 
 
 @pytest.fixture
-def patient(make_user, team):
-    person = make_user("pat@example.org", first_name="Pat", last_name="Lee")
-    TeamPatient.objects.create(team=team.team, patient=person)
-    return person
+def patient(team):
+    return PatientFactory(email="pat@example.org", first_name="Pat", last_name="Lee", team=team.team)
 
 
 def raise_alert(patient, disposition="red", *, age=timedelta(0), source="check"):
@@ -120,9 +107,8 @@ def test_pages_are_private_and_not_indexed(client, team, patient):
 
 # --- the queue --------------------------------------------------------------------------------
 
-def test_queue_lists_most_urgent_then_oldest_first(client, team, patient, make_user):
-    second = make_user("sam@example.org", first_name="Sam")
-    TeamPatient.objects.create(team=team.team, patient=second)
+def test_queue_lists_most_urgent_then_oldest_first(client, team, patient):
+    second = PatientFactory(email="sam@example.org", first_name="Sam", team=team.team)
     raise_alert(patient, "red", age=timedelta(hours=1))
     raise_alert(second, "red", age=timedelta(hours=3))
     raise_alert(second, "emergency", age=timedelta(minutes=5))
@@ -182,10 +168,9 @@ def test_the_queue_table_is_accessible(client, team, patient):
     assert table.tbody.find("th")["scope"] == "row"
 
 
-def test_the_queue_costs_a_fixed_number_of_queries(client, team, make_user, django_assert_max_num_queries):
+def test_the_queue_costs_a_fixed_number_of_queries(client, team, django_assert_max_num_queries):
     for n in range(30):
-        person = make_user(f"p{n}@example.org")
-        TeamPatient.objects.create(team=team.team, patient=person)
+        person = PatientFactory(email=f"p{n}@example.org", first_name="", team=team.team)
         raise_alert(person, "red" if n % 2 else "emergency")
     client.force_login(team.nurse)
 
@@ -265,9 +250,8 @@ def test_resolving_without_a_note_names_the_note_field(client, team, patient):
     assert Alert.objects.get(pk=alert.pk).status == "acknowledged"
 
 
-def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, team, patient, make_user):
-    colleague = make_user("nurse.kim")
-    Membership.objects.create(team=team.team, user=colleague, role="nurse")
+def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, team, patient):
+    colleague = NurseFactory(username="nurse.kim", first_name="", last_name="", team=team.team)
     alert = raise_alert(patient)
     services.acknowledge(alert, colleague)
     client.force_login(team.nurse)
