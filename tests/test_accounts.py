@@ -7,13 +7,14 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
 def authenticate(**credentials):
     """django-axes checks every sign-in against its request (ADR 0011), so give it one."""
-    return django_authenticate(RequestFactory().post("/account/sign-in/"), **credentials)
+    return django_authenticate(RequestFactory().post(reverse("accounts:sign_in")), **credentials)
 
 
 @pytest.fixture

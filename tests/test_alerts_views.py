@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils import timezone
 from factories import CareTeamFactory, NurseFactory, PatientFactory
 
@@ -17,7 +18,7 @@ from careguide.triage.engine import Finding, Result
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = "/care-team/"
+QUEUE = reverse("alerts:queue")
 NOTE_MISSING = "Enter a note saying what was done to resolve the alert"
 
 
@@ -197,7 +198,7 @@ def test_reading_the_queue_is_audited_once_per_patient_shown(client, team, patie
 def test_alert_page_shows_what_happened_and_is_audited(client, team, patient):
     alert = raise_alert(patient, "emergency")
     client.force_login(team.nurse)
-    response = client.get(f"/care-team/alerts/{alert.pk}/")
+    response = client.get(reverse("alerts:detail", kwargs={"pk": alert.pk}))
     page = soup(response)
     text = page.get_text(" ", strip=True)
 
@@ -218,12 +219,12 @@ def test_a_nurse_acknowledges_then_resolves_with_a_note(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/acknowledge/", follow=True)
+    response = client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk}), follow=True)
     page = soup(response)
     assert "You acknowledged this alert." in page.get_text()
     assert page.find("textarea", attrs={"name": "note"}) is not None
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "Called Pat, fever settled."},
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "Called Pat, fever settled."},
                            follow=True)
     text = soup(response).get_text(" ", strip=True)
     assert "You resolved this alert." in text
@@ -237,7 +238,7 @@ def test_resolving_without_a_note_names_the_note_field(client, team, patient):
     services.acknowledge(alert, team.nurse)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "   "})
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "   "})
 
     assert response.status_code == 400
     page = soup(response)
@@ -256,7 +257,7 @@ def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, te
     services.acknowledge(alert, colleague)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/acknowledge/")
+    response = client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk}))
 
     assert response.status_code == 409
     text = soup(response).find(class_="error-summary").get_text(" ", strip=True)
@@ -266,7 +267,7 @@ def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, te
 def test_resolving_a_new_alert_from_a_stale_page_explains_why(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "Done"})
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "Done"})
     assert response.status_code == 409
     assert "Acknowledge this alert before you resolve it." in response.content.decode()
 
@@ -274,7 +275,7 @@ def test_resolving_a_new_alert_from_a_stale_page_explains_why(client, team, pati
 def test_get_on_an_action_is_refused(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    assert client.get(f"/care-team/alerts/{alert.pk}/acknowledge/").status_code == 405
+    assert client.get(reverse("alerts:acknowledge", kwargs={"pk": alert.pk})).status_code == 405
     assert Alert.objects.get(pk=alert.pk).status == "new"
 
 
@@ -284,10 +285,10 @@ def test_another_teams_alert_and_patient_are_not_found(client, team, other_team)
     alert = raise_alert(other_team.patient, "emergency")
     client.force_login(team.nurse)
 
-    assert client.get(f"/care-team/alerts/{alert.pk}/").status_code == 404
-    assert client.post(f"/care-team/alerts/{alert.pk}/acknowledge/").status_code == 404
-    assert client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "x"}).status_code == 404
-    assert client.get(f"/care-team/patients/{other_team.patient.pk}/").status_code == 404
+    assert client.get(reverse("alerts:detail", kwargs={"pk": alert.pk})).status_code == 404
+    assert client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk})).status_code == 404
+    assert client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "x"}).status_code == 404
+    assert client.get(reverse("alerts:patient", kwargs={"patient_id": other_team.patient.pk})).status_code == 404
     assert Alert.objects.get(pk=alert.pk).status == "new"
     assert not AuditEvent.objects.filter(action="read", patient=other_team.patient).exists()
 
@@ -299,7 +300,7 @@ def test_patient_page_lists_results_and_alerts_and_is_audited(client, team, pati
     alert = raise_alert(patient, "red")
     client.force_login(team.nurse)
 
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
 
     assert page.h1.get_text(strip=True) == "Pat Lee"
     tables = {t.caption.get_text(" ", strip=True): t for t in page.find_all("table")}
@@ -317,7 +318,7 @@ def test_patient_page_shows_the_procedure_checklists_the_patient_saved(client, t
                                      procedure_date=date(2026, 12, 3), remind=True)
     client.force_login(team.nurse)
 
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
 
     table = next(t for t in page.find_all("table") if t.caption.get_text(strip=True).startswith("Checklists"))
     row = table.tbody.find("tr")
@@ -333,5 +334,5 @@ def test_patient_page_shows_the_procedure_checklists_the_patient_saved(client, t
 
 def test_patient_page_says_when_no_checklist_is_saved(client, team, patient):
     client.force_login(team.nurse)
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
     assert "This patient has not saved a procedure checklist." in page.get_text(" ", strip=True)

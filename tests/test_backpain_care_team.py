@@ -34,7 +34,7 @@ from careguide.triage.engine import Result, back_pain_rules
 pytestmark = pytest.mark.django_db
 
 MONDAY_9AM = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)  # 9:00 in California
-QUEUE = "/care-team/"
+QUEUE = reverse("alerts:queue")
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from clock import at_every_time_of_day
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -284,7 +285,7 @@ def test_nobody_can_edit_an_imported_page_in_the_admin(imported, client, editor,
     for user in (editor, admin_user):
         assert not page.permissions_for_user(user).can_edit()
         client.force_login(user)
-        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        response = client.get(reverse("wagtailadmin_pages:edit", kwargs={"page_id": page.pk}))
         assert response.status_code == 302 and "/edit/" not in response["Location"]
         response = client.post(f"/admin/pages/{page.pk}/edit/", {"title": "Changed by hand"})
         assert response.status_code == 302
@@ -313,7 +314,7 @@ def test_imported_pages_are_not_graded_nor_listed_for_clinical_review(imported, 
     call_command("review_due", stdout=out)
     assert "Osteosarcoma and Malignant" not in out.getvalue()
     client.force_login(admin_user)
-    report = client.get("/admin/reports/clinical-review/").content.decode()
+    report = client.get(reverse("clinical_review_report")).content.decode()
     assert "Bone cancer" in report and "Osteosarcoma and Malignant" not in report
     assert "More cancer information" not in report
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from factories import PatientFactory
 
 from careguide.audit.models import AuditEvent
@@ -102,7 +103,7 @@ def test_no_profile_means_all_false(patient):
 
 # --- The profile page --------------------------------------------------------------------------
 
-URL = "/side-effect-check/treatment/"
+URL = reverse("sideeffects:treatment")
 
 
 def management(**totals):
@@ -244,7 +245,7 @@ def test_signed_out_visitors_are_sent_to_sign_in():
 
 @pytest.mark.django_db
 def test_the_account_page_links_to_the_profile_and_the_check(patient_client):
-    content = patient_client.get("/account/").content.decode()
+    content = patient_client.get(reverse("accounts:home")).content.decode()
     assert 'href="/side-effect-check/treatment/"' in content
     assert 'href="/side-effect-check/?restart=1"' in content
     assert 'href="/side-effect-check/results/"' in content

@@ -7,14 +7,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils import timezone
 from factories import PASSWORD, CareTeamFactory, NurseFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 WRONG = "not the password at all"
-SIGN_IN = "/account/sign-in/"
-ADMIN_SIGN_IN = "/admin/login/"
+SIGN_IN = reverse("accounts:sign_in")
+ADMIN_SIGN_IN = reverse("wagtailadmin_login")
 LIMIT = 5
 
 
@@ -139,11 +140,11 @@ def test_staff_are_signed_out_after_thirty_idle_minutes(client, nurse):
     with time_machine.travel(start, tick=False):
         client.post(SIGN_IN, {"username": nurse.username, "password": PASSWORD})
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
-        assert client.get("/account/").status_code == 200  # still there, and the clock restarts
+        assert client.get(reverse("accounts:home")).status_code == 200  # still there, and the clock restarts
     with time_machine.travel(start + timedelta(minutes=29 + 29), tick=False):
-        assert client.get("/account/").status_code == 200
+        assert client.get(reverse("accounts:home")).status_code == 200
     with time_machine.travel(start + timedelta(minutes=29 + 29 + 31), tick=False):
-        response = client.get("/account/")
+        response = client.get(reverse("accounts:home"))
         assert response.status_code == 302 and response.url.startswith(SIGN_IN)
         assert not signed_in(client)
 
@@ -153,9 +154,9 @@ def test_patients_have_no_idle_limit_but_eight_hours_at_most(client, patient):
     with time_machine.travel(start, tick=False):
         client.post(SIGN_IN, {"username": "ann@example.org", "password": PASSWORD})
     with time_machine.travel(start + timedelta(hours=2), tick=False):
-        assert client.get("/account/").status_code == 200
+        assert client.get(reverse("accounts:home")).status_code == 200
     with time_machine.travel(start + timedelta(hours=8, minutes=1), tick=False):
-        assert client.get("/account/").status_code == 302
+        assert client.get(reverse("accounts:home")).status_code == 302
 
 
 def test_nobody_stays_signed_in_longer_than_eight_hours_however_busy(client, nurse):
@@ -164,9 +165,9 @@ def test_nobody_stays_signed_in_longer_than_eight_hours_however_busy(client, nur
         client.post(SIGN_IN, {"username": nurse.username, "password": PASSWORD})
     for minutes in range(20, 8 * 60, 20):  # busy all day: a request every 20 minutes
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
-            assert client.get("/account/").status_code == 200, minutes
+            assert client.get(reverse("accounts:home")).status_code == 200, minutes
     with time_machine.travel(start + timedelta(hours=8, minutes=1), tick=False):
-        assert client.get("/account/").status_code == 302
+        assert client.get(reverse("accounts:home")).status_code == 302
         assert not signed_in(client)
 
 
@@ -174,7 +175,7 @@ def test_an_editor_in_the_admin_is_signed_out_when_idle(client, editor):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.force_login(editor)
-        assert client.get("/admin/").status_code == 200
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
     with time_machine.travel(start + timedelta(minutes=31), tick=False):
-        response = client.get("/admin/")
+        response = client.get(reverse("wagtailadmin_home"))
         assert response.status_code == 302 and response.url.startswith(ADMIN_SIGN_IN)
