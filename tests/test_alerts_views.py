@@ -99,7 +99,7 @@ def test_a_patient_or_editor_gets_a_403_page_not_the_queue(client, patient, edit
 def test_pages_are_private_and_not_indexed(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    for url in (QUEUE, f"/care-team/alerts/{alert.pk}/", f"/care-team/patients/{patient.pk}/"):
+    for url in (QUEUE, reverse("alerts:detail", args=[alert.pk]), reverse("alerts:patient", args=[patient.pk])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"]

@@ -567,7 +567,7 @@ def test_program_pages_have_no_inline_style_or_script(client, patient, gate, clo
     check_in_via_web(client, patient, gate, enrollment, 4, 4, clock)
     a_week_passes(clock, client, patient)
     pass_check_in_gate(client, patient, gate)
-    for url in (ENTRY, "/back-pain-program/week/1/", "/back-pain-program/week/2/", CHECK_IN, PROGRESS,
+    for url in (ENTRY, reverse("backpain:week", args=["1"]), reverse("backpain:week", args=["2"]), CHECK_IN, PROGRESS,
                 reverse("backpain:pause")):
         page = soup(client.get(url))
         assert not page.select("[style]"), url

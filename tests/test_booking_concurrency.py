@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from concurrency_support import run_together
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from factories import CareTeamFactory, NurseFactory, PatientFactory, UserFactory
 
@@ -76,7 +77,7 @@ def test_parallel_posts_book_one_slot_exactly_once():
         clients.append(client)
 
     def work(i):
-        response = clients[i].post(f"/appointments/book/{referrals[i].pk}/", {"slot": slot.pk})
+        response = clients[i].post(reverse("appointments:book", args=[referrals[i].pk]), {"slot": slot.pk})
         if response.status_code == 302:
             return "booked"
         return TAKEN if TAKEN in response.content.decode() else f"unexpected {response.status_code}"

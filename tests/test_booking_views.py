@@ -315,7 +315,7 @@ def test_attended_completes_the_referral_missed_reopens_it(world, client):
 def test_staff_actions_are_for_the_patients_team_only(world, booked, client):
     client.force_login(world.other_nurse)
     assert client.post(reverse("appointments:cancel", kwargs={"pk": booked.pk}), {"reason": "x"}).status_code == 404
-    assert client.post(f"/appointments/{booked.pk}/outcome/", {"outcome": "noshow"}).status_code == 404
+    assert client.post(reverse("appointments:outcome", args=[booked.pk]), {"outcome": "noshow"}).status_code == 404
     client.force_login(world.patient)
     assert client.post(reverse("appointments:cancel", kwargs={"pk": booked.pk}), {"reason": "x"}).status_code == 403
     booked.refresh_from_db()

@@ -287,7 +287,7 @@ def test_nobody_can_edit_an_imported_page_in_the_admin(imported, client, editor,
         client.force_login(user)
         response = client.get(reverse("wagtailadmin_pages:edit", kwargs={"page_id": page.pk}))
         assert response.status_code == 302 and "/edit/" not in response["Location"]
-        response = client.post(f"/admin/pages/{page.pk}/edit/", {"title": "Changed by hand"})
+        response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), {"title": "Changed by hand"})
         assert response.status_code == 302
     page.refresh_from_db()
     assert page.title == "Osteosarcoma and Malignant Fibrous Histiocytoma of Bone"
@@ -298,7 +298,7 @@ def test_nothing_can_be_added_by_hand_under_the_imported_pages(imported, client,
     assert not SyndicatedPage.can_create_at(index) and not TopicPage.can_create_at(index)
     client.force_login(admin_user)
     for model in ("syndicatedpage", "topicpage"):
-        response = client.get(f"/admin/pages/add/library/{model}/{index.pk}/")
+        response = client.get(reverse("wagtailadmin_pages:add", args=["library", model, index.pk]))
         assert response.status_code in (302, 403)
     assert index.get_children().count() == 3
 

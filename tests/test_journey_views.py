@@ -130,7 +130,7 @@ def test_a_nurse_removes_and_adds_phases_and_ends_the_plan(client, nurse, patien
     plan = radiation_plan(patient, nurse)
     recovery = plan.phases.get(key="radiation-recovery")
     signed_in(client, nurse)
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/phases/{recovery.pk}/remove/").status_code == 302
+    assert client.post(reverse("journey:remove_phase", args=[plan.pk, recovery.pk])).status_code == 302
     assert not PlanPhase.objects.filter(pk=recovery.pk).exists()
 
     # The last phase cannot go: a plan without phases is ended instead.
@@ -245,12 +245,12 @@ def test_another_teams_nurse_gets_404_everywhere(client, nurse, patient, other_n
     plan = radiation_plan(patient, nurse)
     phase = plan.phases.first()
     signed_in(client, other_nurse)
-    for url in (f"/treatment-plan/patients/{patient.pk}/", f"/treatment-plan/patients/{patient.pk}/new/",
-                f"/treatment-plan/plans/{plan.pk}/end/", f"/treatment-plan/plans/{plan.pk}/phases/add/",
+    for url in (reverse("journey:patient", args=[patient.pk]), reverse("journey:apply", args=[patient.pk]),
+                reverse("journey:end_plan", args=[plan.pk]), reverse("journey:add_phase", args=[plan.pk]),
                 reverse("journey:edit_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk}),
                 reverse("journey:remove_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk})):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/end/", {"status": "stopped"}).status_code == 404
+    assert client.post(reverse("journey:end_plan", args=[plan.pk]), {"status": "stopped"}).status_code == 404
     plan.refresh_from_db()
     assert plan.status == "active"
 
@@ -261,7 +261,7 @@ def test_a_patient_cannot_change_plans_and_sees_only_their_own(client, nurse, pa
     services.apply_template(nurse, other, catalog.get("stem-cell-transplant"), START, {})
     signed_in(client, patient)
     assert client.get(reverse("journey:patient", kwargs={"patient_id": patient.pk})).status_code == 403
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/end/", {"status": "stopped"}).status_code == 403
+    assert client.post(reverse("journey:end_plan", args=[plan.pk]), {"status": "stopped"}).status_code == 403
     page = client.get(reverse("journey:timeline")).content.decode()
     assert "Radiation treatment" in page and "Transplant day" not in page
     ics = client.get(reverse("journey:calendar")).content.decode()

@@ -85,7 +85,7 @@ def test_a_visitor_reads_a_checklist_without_checkboxes_and_is_invited_to_sign_i
 
 
 def test_when_to_call_says_911_first_then_the_care_team_with_its_number(client):
-    calls = soup(client.get("/prepare/lumbar-puncture/")).select(".procedures-call h3")
+    calls = soup(client.get(reverse("procedures:detail", args=["lumbar-puncture"]))).select(".procedures-call h3")
     texts = [h.get_text(" ", strip=True) for h in calls]
     assert texts[0] == "Call 911 now if:"
     assert texts[1] == f"Call your care team at {CARE_TEAM_PHONE} if:"

@@ -239,7 +239,7 @@ def test_reading_a_referral_is_audited_with_the_patient(client, people):
 def test_accept_for_my_team_gives_the_team_the_referral(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
-    response = client.post(f"/referrals/intake/{referral.pk}/accept/", {"accept-team": people.team.pk})
+    response = client.post(reverse("referrals:intake_accept", args=[referral.pk]), {"accept-team": people.team.pk})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.team) == (S.ACCEPTED, people.team)
@@ -319,7 +319,7 @@ def test_complete_after_the_visit_and_cancel_with_a_reason(client, people):
     assert client.post(reverse("referrals:intake_complete", kwargs={"pk": scheduled.pk})).status_code == 302
     scheduled.refresh_from_db()
     assert scheduled.status == S.COMPLETED
-    assert client.post(f"/referrals/intake/{accepted.pk}/cancel/", {"cancel-reason": ""}).status_code == 400
+    assert client.post(reverse("referrals:intake_cancel", args=[accepted.pk]), {"cancel-reason": ""}).status_code == 400
     assert client.post(reverse("referrals:intake_cancel", kwargs={"pk": accepted.pk}),
                        {"cancel-reason": "Patient moved away"}).status_code == 302
     accepted.refresh_from_db()

@@ -46,7 +46,7 @@ def test_editor_submits_reviewer_approves_in_admin_and_review_is_recorded(client
     client.force_login(reviewer)
     task_state = workflow_state.current_task_state
     response = client.post(
-        f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/", {"comment": "Checked."}
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": "Checked."}
     )
     assert response.status_code in (200, 302)
     page.refresh_from_db()
