@@ -125,6 +125,13 @@ def gp(db):
     return GPFactory(username="dr.rivera")
 
 
+@pytest.fixture
+def person(request):
+    """The account of a role, for tests parametrized by role name: ``person("editor")`` is the
+    ``editor`` fixture (``"admin"``: ``admin_user``)."""
+    return lambda role: request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+
+
 def _signed_in(client, user):
     client.force_login(user)
     return client

@@ -81,8 +81,8 @@ def test_an_admin_sees_one_entry_but_cannot_change_it(client, admin_user, nurse_
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer"])
-def test_editors_and_reviewers_are_refused_and_see_no_menu_item(client, username, nurse_read):
-    client.force_login(get_user_model().objects.get(username=username))
+def test_editors_and_reviewers_are_refused_and_see_no_menu_item(client, username, nurse_read, person):
+    client.force_login(person(username))
     for url in (LOG, f"{LOG}inspect/{nurse_read.pk}/"):
         response = client.get(url)
         # Wagtail answers a refused admin page with a redirect to the dashboard and a message.

@@ -94,10 +94,8 @@ def test_admin_report_shows_due_pages_to_editors(client, editor):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer"])
-def test_report_is_in_the_reports_menu(client, username):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username=username))
+def test_report_is_in_the_reports_menu(client, username, person):
+    client.force_login(person(username))
     assert client.get(reverse("clinical_review_report")).status_code == 200
 
 

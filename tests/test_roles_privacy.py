@@ -127,8 +127,8 @@ def test_inactive_accounts_see_nothing(world):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer", "admin"])
-def test_editors_reviewers_and_admins_see_no_patient(world, username):
-    user = get_user_model().objects.get(username=username)
+def test_editors_reviewers_and_admins_see_no_patient(world, username, person):
+    user = person(username)
     assert not patients_visible_to(user).filter(groups__name=PATIENTS).exists()
     assert not can_see_patient(user, world["ann"])
 
@@ -236,8 +236,8 @@ def test_deleting_a_team_ends_its_access_and_audits_each_removal(client, world):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer", "nurse"])
-def test_only_admins_reach_the_care_team_screens(client, world, username):
-    client.force_login(get_user_model().objects.get(username=username))
+def test_only_admins_reach_the_care_team_screens(client, world, username, person):
+    client.force_login(person(username))
     for url in (reverse("care_teams:index"), reverse("care_team_members:index"), reverse("care_team_patients:add")):
         response = client.get(url)
         assert response.status_code in (302, 403), url
