@@ -5,8 +5,9 @@ import re
 from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
+from factories import PASSWORD
 
-PASSWORD = "a calm walk by the river 7"
+__all__ = ["PASSWORD", "LINK", "emailed_link", "register", "link_in_server_log"]
 LINK = re.compile(r"https?://[^/\s]+(/account/register/confirm/[^/\s]+/)")
 
 

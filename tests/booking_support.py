@@ -9,19 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from factories import (
+    PASSWORD,
+    CareTeamFactory,
+    ClinicSessionFactory,
+    GPFactory,
+    PatientFactory,
+    SlotFactory,
+    UserFactory,
+)
 
-from careguide.accounts import forms, services
-from careguide.accounts.roles import PRIMARY_CARE
 from careguide.careteam import services as careteam
 from careguide.careteam.models import CareTeam
 from careguide.referrals import workflow
-from careguide.referrals.models import ClinicSession, Referral, Slot
+from careguide.referrals.models import Referral, Slot
 
 LOCAL = ZoneInfo("America/Los_Angeles")
 MONDAY_8AM = dt.datetime(2026, 11, 23, 8, 0, tzinfo=LOCAL)
-PASSWORD = "a calm walk by the river 7"
+__all__ = ["PASSWORD", "LOCAL", "MONDAY_8AM", "local", "patient", "staff", "team_with", "gp", "referral", "slot",
+           "session"]
 
 
 def local(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -31,16 +37,15 @@ def local(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def patient(email: str, first_name: str = "Pat"):
-    return services.register_patient(email=email, password=PASSWORD, first_name=first_name,
-                                     consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email=email, first_name=first_name)
 
 
 def staff(username: str, **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+    return UserFactory(username=username, email=f"{username}@example.org", **extra)
 
 
 def team_with(name: str, *, nurse, patients=(), clinician=None) -> CareTeam:
-    team = CareTeam.objects.create(name=name)
+    team = CareTeamFactory(name=name)
     careteam.add_member(None, team, nurse, "nurse")
     if clinician is not None:
         careteam.add_member(None, team, clinician, "oncologist")
@@ -50,9 +55,7 @@ def team_with(name: str, *, nurse, patients=(), clinician=None) -> CareTeam:
 
 
 def gp(username: str = "gp.test"):
-    doctor = staff(username, first_name="Sam", last_name="Rivera")
-    doctor.groups.add(Group.objects.get_or_create(name=PRIMARY_CARE)[0])
-    return doctor
+    return GPFactory(username=username, email=f"{username}@example.org")
 
 
 def referral(person, referrer, *, team=None, urgency="routine", status="accepted") -> Referral:
@@ -68,10 +71,9 @@ def referral(person, referrer, *, team=None, urgency="routine", status="accepted
 
 
 def slot(clinician, start: dt.datetime, *, minutes: int = 30, location: str = "fremont") -> Slot:
-    return Slot.objects.create(clinician=clinician, location=location, start=start,
-                               end=start + dt.timedelta(minutes=minutes))
+    return SlotFactory(clinician=clinician, location=location, start=start, minutes=minutes)
 
 
 def session(clinician, weekday: int = 0, start=(9, 0), end=(12, 0), location="fremont", minutes=30):
-    return ClinicSession.objects.create(clinician=clinician, location=location, weekday=weekday,
-                                        start_time=dt.time(*start), end_time=dt.time(*end), slot_minutes=minutes)
+    return ClinicSessionFactory(clinician=clinician, location=location, weekday=weekday,
+                                start_time=dt.time(*start), end_time=dt.time(*end), slot_minutes=minutes)

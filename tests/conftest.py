@@ -49,12 +49,18 @@ def _fresh_cache():
 
 @pytest.fixture
 def editor(db):
-    return get_user_model().objects.get(username="editor")
+    """A library editor (the Editors group), built for the test."""
+    from factories import EditorFactory
+
+    return EditorFactory(username="editor.test", first_name="Eda", last_name="Editor")
 
 
 @pytest.fixture
 def reviewer(db):
-    return get_user_model().objects.get(username="reviewer")
+    """A clinical reviewer (the Clinical reviewers group), built for the test."""
+    from factories import ReviewerFactory
+
+    return ReviewerFactory(username="reviewer.test", first_name="Rey", last_name="Reviewer")
 
 
 @pytest.fixture
@@ -80,18 +86,94 @@ def notifier():
     FakeNotifier.reset()
 
 
+# --- the usual people (tests/factories.py) -------------------------------------------------------
+
+@pytest.fixture
+def care_team(db):
+    """A care team with a nurse and an oncologist (``care_team.nurse``, ``care_team.oncologist``)."""
+    from factories import CareTeamFactory, NurseFactory, OncologistFactory
+
+    team = CareTeamFactory(name="Oncology team A")
+    team.nurse = NurseFactory(username="nurse.nia", team=team)
+    team.oncologist = OncologistFactory(username="dr.shah", team=team)
+    return team
+
+
+@pytest.fixture
+def nurse(care_team):
+    return care_team.nurse
+
+
+@pytest.fixture
+def oncologist(care_team):
+    return care_team.oncologist
+
+
+@pytest.fixture
+def patient(care_team):
+    """A registered patient (with the recorded consent) whom ``care_team`` looks after."""
+    from factories import PatientFactory
+
+    return PatientFactory(email="pat@example.org", first_name="Pat", team=care_team)
+
+
+@pytest.fixture
+def gp(db):
+    """A primary-care clinician, who refers patients."""
+    from factories import GPFactory
+
+    return GPFactory(username="dr.rivera")
+
+
+@pytest.fixture
+def person(request):
+    """The account of a role, for tests parametrized by role name: ``person("editor")`` is the
+    ``editor`` fixture (``"admin"``: ``admin_user``)."""
+    return lambda role: request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+
+
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    return _signed_in(client, patient)
+
+
+@pytest.fixture
+def nurse_client(client, nurse):
+    return _signed_in(client, nurse)
+
+
+@pytest.fixture
+def oncologist_client(client, oncologist):
+    return _signed_in(client, oncologist)
+
+
+@pytest.fixture
+def gp_client(client, gp):
+    return _signed_in(client, gp)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    return _signed_in(client, editor)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return _signed_in(client, reviewer)
+
+
 @pytest.fixture
 def team_patient(db):
     """A patient of a care team with one nurse (``patient.nurse``)."""
-    from django.contrib.auth import get_user_model
+    from factories import CareTeamFactory, NurseFactory, PatientFactory
 
-    from careguide.careteam.models import CareTeam, Membership, TeamPatient
-
-    User = get_user_model()
-    person = User.objects.create_user("pat@example.org", "pat@example.org", "a long password 123")
-    nurse = User.objects.create_user("nurse.n", "n@clinic.example", "a long password 123")
-    team = CareTeam.objects.create(name="Team P")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    TeamPatient.objects.create(team=team, patient=person)
+    team = CareTeamFactory(name="Team P")
+    nurse = NurseFactory(username="nurse.n", email="n@clinic.example", team=team)
+    person = PatientFactory(email="pat@example.org", team=team)
     person.nurse = nurse
     return person

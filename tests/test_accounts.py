@@ -7,13 +7,14 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
 def authenticate(**credentials):
     """django-axes checks every sign-in against its request (ADR 0011), so give it one."""
-    return django_authenticate(RequestFactory().post("/account/sign-in/"), **credentials)
+    return django_authenticate(RequestFactory().post(reverse("accounts:sign_in")), **credentials)
 
 
 @pytest.fixture
@@ -47,7 +48,9 @@ def test_second_run_changes_and_prints_no_password(no_accounts):
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
 
 
-def test_roles(editor, reviewer):
+def test_roles(db):
+    # The demo accounts themselves are what this checks (setup_demo_accounts ran for the session).
+    editor, reviewer = (get_user_model().objects.get(username=name) for name in ("editor", "reviewer"))
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
     assert list(reviewer.groups.values_list("name", flat=True)) == ["Clinical reviewers"]
     assert reviewer.clinical_profile.role_title == "Medical oncologist"

@@ -5,20 +5,20 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from factories import CareTeamFactory, NurseFactory, PatientFactory
 
 from careguide.alerts import services
 from careguide.alerts.models import Alert
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.procedures import checklists
 from careguide.procedures import services as procedure_services
 from careguide.triage.engine import Finding, Result
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = "/care-team/"
+QUEUE = reverse("alerts:queue")
 NOTE_MISSING = "Enter a note saying what was done to resolve the alert"
 
 
@@ -31,35 +31,23 @@ def result(disposition, why="Your temperature is high while on chemotherapy."):
 
 
 @pytest.fixture
-def make_user(db):
-    def make(username, **extra):
-        return get_user_model().objects.create_user(username, password="a-long-test-password", **extra)
-    return make
-
-
-@pytest.fixture
-def team(make_user):
-    nurse = make_user("nurse.nia", email="nia@clinic.example")
-    team = CareTeam.objects.create(name="Oncology team A")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
+def team(db):
+    team = CareTeamFactory(name="Oncology team A")
+    nurse = NurseFactory(username="nurse.nia", email="nia@clinic.example", first_name="", last_name="", team=team)
     return type("Team", (), {"team": team, "nurse": nurse})
 
 
 @pytest.fixture
-def other_team(make_user):
-    nurse = make_user("nurse.olu")
-    team = CareTeam.objects.create(name="Oncology team B")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    patient = make_user("oscar@example.org", first_name="Oscar")
-    TeamPatient.objects.create(team=team, patient=patient)
+def other_team(db):
+    team = CareTeamFactory(name="Oncology team B")
+    nurse = NurseFactory(username="nurse.olu", first_name="", last_name="", team=team)
+    patient = PatientFactory(email="oscar@example.org", first_name="Oscar", team=team)
     return type("Team", (), {"team": team, "nurse": nurse, "patient": patient})
 
 
 @pytest.fixture
-def patient(make_user, team):
-    person = make_user("pat@example.org", first_name="Pat", last_name="Lee")
-    TeamPatient.objects.create(team=team.team, patient=person)
-    return person
+def patient(team):
+    return PatientFactory(email="pat@example.org", first_name="Pat", last_name="Lee", team=team.team)
 
 
 def raise_alert(patient, disposition="red", *, age=timedelta(0), source="check"):
@@ -111,7 +99,7 @@ def test_a_patient_or_editor_gets_a_403_page_not_the_queue(client, patient, edit
 def test_pages_are_private_and_not_indexed(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    for url in (QUEUE, f"/care-team/alerts/{alert.pk}/", f"/care-team/patients/{patient.pk}/"):
+    for url in (QUEUE, reverse("alerts:detail", args=[alert.pk]), reverse("alerts:patient", args=[patient.pk])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"]
@@ -120,9 +108,8 @@ def test_pages_are_private_and_not_indexed(client, team, patient):
 
 # --- the queue --------------------------------------------------------------------------------
 
-def test_queue_lists_most_urgent_then_oldest_first(client, team, patient, make_user):
-    second = make_user("sam@example.org", first_name="Sam")
-    TeamPatient.objects.create(team=team.team, patient=second)
+def test_queue_lists_most_urgent_then_oldest_first(client, team, patient):
+    second = PatientFactory(email="sam@example.org", first_name="Sam", team=team.team)
     raise_alert(patient, "red", age=timedelta(hours=1))
     raise_alert(second, "red", age=timedelta(hours=3))
     raise_alert(second, "emergency", age=timedelta(minutes=5))
@@ -182,10 +169,9 @@ def test_the_queue_table_is_accessible(client, team, patient):
     assert table.tbody.find("th")["scope"] == "row"
 
 
-def test_the_queue_costs_a_fixed_number_of_queries(client, team, make_user, django_assert_max_num_queries):
+def test_the_queue_costs_a_fixed_number_of_queries(client, team, django_assert_max_num_queries):
     for n in range(30):
-        person = make_user(f"p{n}@example.org")
-        TeamPatient.objects.create(team=team.team, patient=person)
+        person = PatientFactory(email=f"p{n}@example.org", first_name="", team=team.team)
         raise_alert(person, "red" if n % 2 else "emergency")
     client.force_login(team.nurse)
 
@@ -212,7 +198,7 @@ def test_reading_the_queue_is_audited_once_per_patient_shown(client, team, patie
 def test_alert_page_shows_what_happened_and_is_audited(client, team, patient):
     alert = raise_alert(patient, "emergency")
     client.force_login(team.nurse)
-    response = client.get(f"/care-team/alerts/{alert.pk}/")
+    response = client.get(reverse("alerts:detail", kwargs={"pk": alert.pk}))
     page = soup(response)
     text = page.get_text(" ", strip=True)
 
@@ -233,12 +219,12 @@ def test_a_nurse_acknowledges_then_resolves_with_a_note(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/acknowledge/", follow=True)
+    response = client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk}), follow=True)
     page = soup(response)
     assert "You acknowledged this alert." in page.get_text()
     assert page.find("textarea", attrs={"name": "note"}) is not None
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "Called Pat, fever settled."},
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "Called Pat, fever settled."},
                            follow=True)
     text = soup(response).get_text(" ", strip=True)
     assert "You resolved this alert." in text
@@ -252,7 +238,7 @@ def test_resolving_without_a_note_names_the_note_field(client, team, patient):
     services.acknowledge(alert, team.nurse)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "   "})
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "   "})
 
     assert response.status_code == 400
     page = soup(response)
@@ -265,14 +251,13 @@ def test_resolving_without_a_note_names_the_note_field(client, team, patient):
     assert Alert.objects.get(pk=alert.pk).status == "acknowledged"
 
 
-def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, team, patient, make_user):
-    colleague = make_user("nurse.kim")
-    Membership.objects.create(team=team.team, user=colleague, role="nurse")
+def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, team, patient):
+    colleague = NurseFactory(username="nurse.kim", first_name="", last_name="", team=team.team)
     alert = raise_alert(patient)
     services.acknowledge(alert, colleague)
     client.force_login(team.nurse)
 
-    response = client.post(f"/care-team/alerts/{alert.pk}/acknowledge/")
+    response = client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk}))
 
     assert response.status_code == 409
     text = soup(response).find(class_="error-summary").get_text(" ", strip=True)
@@ -282,7 +267,7 @@ def test_a_second_nurse_sees_who_acknowledged_first_not_an_error_page(client, te
 def test_resolving_a_new_alert_from_a_stale_page_explains_why(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    response = client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "Done"})
+    response = client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "Done"})
     assert response.status_code == 409
     assert "Acknowledge this alert before you resolve it." in response.content.decode()
 
@@ -290,7 +275,7 @@ def test_resolving_a_new_alert_from_a_stale_page_explains_why(client, team, pati
 def test_get_on_an_action_is_refused(client, team, patient):
     alert = raise_alert(patient)
     client.force_login(team.nurse)
-    assert client.get(f"/care-team/alerts/{alert.pk}/acknowledge/").status_code == 405
+    assert client.get(reverse("alerts:acknowledge", kwargs={"pk": alert.pk})).status_code == 405
     assert Alert.objects.get(pk=alert.pk).status == "new"
 
 
@@ -300,10 +285,10 @@ def test_another_teams_alert_and_patient_are_not_found(client, team, other_team)
     alert = raise_alert(other_team.patient, "emergency")
     client.force_login(team.nurse)
 
-    assert client.get(f"/care-team/alerts/{alert.pk}/").status_code == 404
-    assert client.post(f"/care-team/alerts/{alert.pk}/acknowledge/").status_code == 404
-    assert client.post(f"/care-team/alerts/{alert.pk}/resolve/", {"note": "x"}).status_code == 404
-    assert client.get(f"/care-team/patients/{other_team.patient.pk}/").status_code == 404
+    assert client.get(reverse("alerts:detail", kwargs={"pk": alert.pk})).status_code == 404
+    assert client.post(reverse("alerts:acknowledge", kwargs={"pk": alert.pk})).status_code == 404
+    assert client.post(reverse("alerts:resolve", kwargs={"pk": alert.pk}), {"note": "x"}).status_code == 404
+    assert client.get(reverse("alerts:patient", kwargs={"patient_id": other_team.patient.pk})).status_code == 404
     assert Alert.objects.get(pk=alert.pk).status == "new"
     assert not AuditEvent.objects.filter(action="read", patient=other_team.patient).exists()
 
@@ -315,7 +300,7 @@ def test_patient_page_lists_results_and_alerts_and_is_audited(client, team, pati
     alert = raise_alert(patient, "red")
     client.force_login(team.nurse)
 
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
 
     assert page.h1.get_text(strip=True) == "Pat Lee"
     tables = {t.caption.get_text(" ", strip=True): t for t in page.find_all("table")}
@@ -333,7 +318,7 @@ def test_patient_page_shows_the_procedure_checklists_the_patient_saved(client, t
                                      procedure_date=date(2026, 12, 3), remind=True)
     client.force_login(team.nurse)
 
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
 
     table = next(t for t in page.find_all("table") if t.caption.get_text(strip=True).startswith("Checklists"))
     row = table.tbody.find("tr")
@@ -349,5 +334,5 @@ def test_patient_page_shows_the_procedure_checklists_the_patient_saved(client, t
 
 def test_patient_page_says_when_no_checklist_is_saved(client, team, patient):
     client.force_login(team.nurse)
-    page = soup(client.get(f"/care-team/patients/{patient.pk}/"))
+    page = soup(client.get(reverse("alerts:patient", kwargs={"patient_id": patient.pk})))
     assert "This patient has not saved a procedure checklist." in page.get_text(" ", strip=True)

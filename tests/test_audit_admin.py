@@ -9,21 +9,21 @@ from bs4 import BeautifulSoup
 from clock import at_every_time_of_day
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from factories import PatientFactory
 
-from careguide.accounts import forms, services
 from careguide.audit import service as audit
 from careguide.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-LOG = "/admin/audit_log/"
+LOG = reverse("audit_log:index")
 
 
 @pytest.fixture
 def patient(db):
-    return services.register_patient(email="ann@example.org", password="a calm walk by the river 7",
-                                     first_name="Ann", consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email="ann@example.org", first_name="Ann")
 
 
 @pytest.fixture
@@ -81,14 +81,14 @@ def test_an_admin_sees_one_entry_but_cannot_change_it(client, admin_user, nurse_
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer"])
-def test_editors_and_reviewers_are_refused_and_see_no_menu_item(client, username, nurse_read):
-    client.force_login(get_user_model().objects.get(username=username))
+def test_editors_and_reviewers_are_refused_and_see_no_menu_item(client, username, nurse_read, person):
+    client.force_login(person(username))
     for url in (LOG, f"{LOG}inspect/{nurse_read.pk}/"):
         response = client.get(url)
         # Wagtail answers a refused admin page with a redirect to the dashboard and a message.
         assert response.status_code in (302, 403)
         assert not response.get("Location", "").startswith(LOG)
-    dashboard = client.get("/admin/").content.decode()
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert LOG not in dashboard and "Audit log" not in dashboard
 
 
@@ -106,4 +106,4 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 
 def test_the_admin_dashboard_offers_the_log_to_admins(client, admin_user):
     client.force_login(admin_user)
-    assert LOG in client.get("/admin/").content.decode()
+    assert LOG in client.get(reverse("wagtailadmin_home")).content.decode()

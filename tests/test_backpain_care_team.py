@@ -14,9 +14,9 @@ import re
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
+from factories import CareTeamFactory, NurseFactory, OncologistFactory, PatientFactory, TeamPatientFactory
 from test_backpain_gate import take_gate
 
 from careguide.alerts import rules as alert_rules
@@ -27,7 +27,6 @@ from careguide.audit.models import AuditEvent
 from careguide.backpain import clearance as clearance_service
 from careguide.backpain import services
 from careguide.backpain.models import CheckIn, Clearance, ClearanceRequest, Enrollment
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.core.models import ImmutableError
 from careguide.questionnaires.models import QuestionnaireResponse
 from careguide.triage.back_pain import back_pain_rules
@@ -36,8 +35,7 @@ from careguide.triage.engine import Result
 pytestmark = pytest.mark.django_db
 
 MONDAY_9AM = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)  # 9:00 in California
-PASSWORD = "a-long-test-password"
-QUEUE = "/care-team/"
+QUEUE = reverse("alerts:queue")
 
 
 @pytest.fixture(autouse=True)
@@ -54,29 +52,22 @@ def notifier():
     FakeNotifier.reset()
 
 
-def user(username, **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
-
-
 @pytest.fixture
-def team():
-    nurse = user("nia", first_name="Nia", last_name="Nurse")
-    team = CareTeam.objects.create(name="Oncology team A")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
+def team(db):
+    team = CareTeamFactory(name="Oncology team A")
+    nurse = NurseFactory(username="nia", email="nia@example.org", team=team)
     return type("Team", (), {"team": team, "nurse": nurse})
 
 
 @pytest.fixture
 def patient(team):
-    person = user("pat", first_name="Pat", last_name="Lee")
-    TeamPatient.objects.create(team=team.team, patient=person)
-    return person
+    return PatientFactory(email="pat@example.org", first_name="Pat", last_name="Lee", team=team.team)
 
 
 @pytest.fixture
 def loner():
     """A patient without a care team."""
-    return user("lou", first_name="Lou")
+    return PatientFactory(email="lou@example.org", first_name="Lou")
 
 
 def signed_in(person):
@@ -314,8 +305,7 @@ def test_a_patient_with_a_care_team_asks_the_team_and_a_nurse_records_the_cleara
     # they had open is told who answered first.
     again = nurse.post(link["href"], {"answer": "decline", "note": "No."})
     assert "Cleared by Nia Nurse, nurse" in text(again) and ClearanceRequest.objects.get().status == "cleared"
-    colleague = user("sam")
-    Membership.objects.create(team=team.team, user=colleague, role="oncologist")
+    colleague = OncologistFactory(username="sam", first_name="", last_name="", team=team.team)
     with pytest.raises(clearance_service.AnswerError, match="Nia Nurse, nurse already answered"):
         clearance_service.decline(request, colleague, note="Not yet.")
 
@@ -345,8 +335,7 @@ def test_only_a_clinician_of_the_patients_team_can_answer(team, patient):
     _, response = see_doctor_first(client, patient)
     client.post(reverse("backpain:ask_team", args=[response.fhir_id]))
     url = reverse("backpain:team_request", args=[ClearanceRequest.objects.get().pk])
-    stranger = user("olu")
-    Membership.objects.create(team=CareTeam.objects.create(name="Team B"), user=stranger, role="oncologist")
+    stranger = OncologistFactory(username="olu", first_name="", last_name="", team=CareTeamFactory(name="Team B"))
     assert signed_in(stranger).get(url).status_code == 404
     assert signed_in(stranger).post(url, {"answer": "clear", "confirm": "on"}).status_code == 404
     assert client.get(url).status_code == 403  # the patient is not their own care team
@@ -386,7 +375,7 @@ def test_without_a_care_team_the_clearance_is_self_reported_and_labelled_so(team
     assert "Self-reported" in text(client.get(proceed_location))
 
     # Joining a care team later: the self-reported clearance no longer counts; the team decides.
-    TeamPatient.objects.create(team=team.team, patient=loner)
+    TeamPatientFactory(team=team.team, patient=loner)
     take_gate(client, legs=["leg_tingling"])
     assert latest_answer().outcome == "see_doctor_first"
     assert "Self-reported by the patient" in text(signed_in(team.nurse).get(reverse("alerts:patient",

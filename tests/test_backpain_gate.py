@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from factories import PatientFactory
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain
 
 pytestmark = pytest.mark.django_db
 
-GATE = "/back-pain-program/check/"
+GATE = reverse("backpain:gate")
 GATE_FILE = Path(__file__).resolve().parents[1] / "content" / "questionnaires" / "back-pain-gate.json"
 DEFINITION = engine.parse_questionnaire(json.loads(GATE_FILE.read_text()))
 STEP_ITEMS = [  # (step, item linkId) in the order they are asked
@@ -67,7 +68,7 @@ def text(response):
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user("pat@example.org", "pat@example.org", "a long password 123")
+    return PatientFactory(email="pat@example.org")
 
 
 @pytest.fixture
@@ -209,7 +210,7 @@ def test_clearance_is_recorded_with_time_and_versions_and_lets_the_person_start(
 
     page = patient_client.get(location)
     assert "Start the back pain program" in text(page)
-    started = patient_client.post("/back-pain-program/start/", {"response": str(response.fhir_id)})
+    started = patient_client.post(reverse("backpain:start"), {"response": str(response.fhir_id)})
     assert started.status_code == 302
     assert Enrollment.objects.get(user=patient).is_active
 
@@ -247,7 +248,7 @@ def test_check_in_asks_the_gate_first_and_passes_on_to_the_check_in(patient_clie
     _enrolled(patient_client, patient)
     with time_machine.travel(timezone.now() + timedelta(days=7), tick=False):  # the check-in is open
         patient_client.force_login(patient)
-        first = patient_client.get("/back-pain-program/check-in/")
+        first = patient_client.get(reverse("backpain:check_in"))
         assert first.status_code == 302 and first["Location"] == GATE + "?for=check-in"
         page = patient_client.get(first["Location"])
         assert "Your weekly safety check" in text(page)
@@ -271,7 +272,7 @@ def test_a_new_red_flag_at_check_in_stops_the_program(patient_client, patient, a
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.STOPPED
     assert enrollment.stopped_response.outcome == disposition
-    assert patient_client.get("/back-pain-program/check-in/").status_code != 200
+    assert patient_client.get(reverse("backpain:check_in")).status_code != 200
 
 
 def test_a_cleared_flag_at_check_in_does_not_stop_the_program(patient_client, patient):

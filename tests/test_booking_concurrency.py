@@ -14,11 +14,11 @@ from datetime import timedelta
 
 import pytest
 from concurrency_support import run_together
-from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from factories import CareTeamFactory, NurseFactory, PatientFactory, UserFactory
 
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.referrals import booking, workflow
 from careguide.referrals.models import Appointment, Referral, Slot
 
@@ -27,18 +27,15 @@ TAKEN = "That time was just taken. Choose another."
 
 
 def make_world(n):
-    User = get_user_model()
-    doctor = User.objects.create_user("dr.race", password="x-long-password-1")
-    nurse = User.objects.create_user("nurse.race", password="x-long-password-1")
-    referrer = User.objects.create_user("gp.race", password="x-long-password-1")
-    team = CareTeam.objects.create(name="Race team")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
+    doctor = UserFactory(username="dr.race", email="")
+    team = CareTeamFactory(name="Race team")
+    nurse = NurseFactory(username="nurse.race", email="", first_name="", last_name="", team=team)
+    referrer = UserFactory(username="gp.race", email="")
     start = timezone.now().replace(microsecond=0) + timedelta(days=1)
     slot = Slot.objects.create(clinician=doctor, location="fremont", start=start, end=start + timedelta(minutes=30))
     referrals = []
     for i in range(n):
-        patient = User.objects.create_user(f"racer{i}@example.org", password="x-long-password-1")
-        TeamPatient.objects.create(team=team, patient=patient)
+        patient = PatientFactory(email=f"racer{i}@example.org", first_name="", team=team)
         referral = workflow.start(Referral(patient=patient, referrer=referrer, reason="Race", team=team),
                                   actor=referrer)
         workflow.move(referral, "sent", actor=referrer)
@@ -80,7 +77,7 @@ def test_parallel_posts_book_one_slot_exactly_once():
         clients.append(client)
 
     def work(i):
-        response = clients[i].post(f"/appointments/book/{referrals[i].pk}/", {"slot": slot.pk})
+        response = clients[i].post(reverse("appointments:book", args=[referrals[i].pk]), {"slot": slot.pk})
         if response.status_code == 302:
             return "booked"
         return TAKEN if TAKEN in response.content.decode() else f"unexpected {response.status_code}"

@@ -8,6 +8,7 @@ import time_machine
 from booking_support import MONDAY_8AM, gp, local, patient, referral, slot, staff, team_with
 from bs4 import BeautifulSoup
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from icalendar import Calendar
 
 from careguide.audit.models import AuditEvent
@@ -48,7 +49,7 @@ def offered(page):
 
 
 def book_url(ref):
-    return f"/appointments/book/{ref.pk}/"
+    return reverse("appointments:book", kwargs={"referral_pk": ref.pk})
 
 
 # --- booking -------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_staff_book_a_slot_the_referral_is_scheduled_and_the_patient_sees_it(wor
     assert offered(client.get(book_url(other_ref))) == []
 
     client.force_login(world.patient)
-    page = soup(client.get("/appointments/"))
+    page = soup(client.get(reverse("appointments:mine")))
     card = page.select_one("section.appt-card")
     text = card.get_text(" ", strip=True)
     assert "Tuesday, November 24, 2026" in text and "9:30 AM to 10:00 AM" in text
@@ -187,7 +188,7 @@ def booked(world):
 
 def test_the_calendar_file_says_when_and_where_and_nothing_clinical(world, booked, client):
     client.force_login(world.patient)
-    response = client.get(f"/appointments/{booked.pk}/calendar.ics")
+    response = client.get(reverse("appointments:calendar", kwargs={"pk": booked.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert 'filename="cancer-care-appointment-2026-11-24.ics"' in response["Content-Disposition"]
@@ -204,7 +205,7 @@ def test_the_calendar_file_says_when_and_where_and_nothing_clinical(world, booke
 
 def test_the_patient_asks_to_change_and_cannot_ask_twice(world, booked, client):
     client.force_login(world.patient)
-    url = f"/appointments/{booked.pk}/change/"
+    url = reverse("appointments:change", kwargs={"pk": booked.pk})
     error = client.post(url, {"message": "Mornings are hard"})
     assert "Choose whether to cancel or change the time" in soup(error).select_one(".error-summary").get_text()
     assert soup(error).select_one(".error-summary a")["href"] == "#id_kind_0"
@@ -223,23 +224,23 @@ def test_the_patient_asks_to_change_and_cannot_ask_twice(world, booked, client):
 
 def test_change_requests_are_the_patients_own(world, booked, client):
     client.force_login(world.other)
-    assert client.post(f"/appointments/{booked.pk}/change/", {"kind": "cancel"}).status_code == 404
+    assert client.post(reverse("appointments:change", kwargs={"pk": booked.pk}), {"kind": "cancel"}).status_code == 404
     client.force_login(world.nurse)
-    assert client.post(f"/appointments/{booked.pk}/change/", {"kind": "cancel"}).status_code == 404
+    assert client.post(reverse("appointments:change", kwargs={"pk": booked.pk}), {"kind": "cancel"}).status_code == 404
     assert not ChangeRequest.objects.exists()
 
 
 def test_another_patient_or_team_cannot_fetch_the_calendar_file(world, booked, client):
     for outsider in (world.other, world.other_nurse, world.gp):
         client.force_login(outsider)
-        assert client.get(f"/appointments/{booked.pk}/calendar.ics").status_code == 404
+        assert client.get(reverse("appointments:calendar", kwargs={"pk": booked.pk})).status_code == 404
 
 
 # --- the care team -------------------------------------------------------------------------------
 
 def test_staff_cancel_frees_the_slot_and_moves_the_referral_back(world, booked, client):
     client.force_login(world.nurse)
-    url = f"/appointments/{booked.pk}/cancel/"
+    url = reverse("appointments:cancel", kwargs={"pk": booked.pk})
     error = client.post(url, {"reason": "  "})
     assert "Give a reason for cancelling the appointment" in soup(error).select_one(".error-summary").get_text()
     assert client.post(url, {"reason": "Dr Ames is away"}).status_code == 302
@@ -252,27 +253,27 @@ def test_staff_cancel_frees_the_slot_and_moves_the_referral_back(world, booked, 
     again = booking.book(booked.referral, booked.slot_id, actor=world.nurse)
     assert again.status == "booked"
     client.force_login(world.patient)
-    past = soup(client.get("/appointments/")).select_one("table").get_text(" ", strip=True)
+    past = soup(client.get(reverse("appointments:mine"))).select_one("table").get_text(" ", strip=True)
     assert "Cancelled: Dr Ames is away" in past
 
 
 def test_the_team_answers_a_request_and_the_patient_reads_the_reply(world, booked, client):
     request = booking.ask_for_change(booked, "cancel", "I feel better", actor=world.patient)
     client.force_login(world.nurse)
-    queue = soup(client.get("/appointments/requests/"))
+    queue = soup(client.get(reverse("appointments:requests")))
     assert queue.select_one("table tbody tr").get_text(" ", strip=True).startswith("Nov 23")
     assert AuditEvent.objects.filter(actor=world.nurse, action="read", patient=world.patient,
                                      detail="change requests").exists()
-    url = f"/appointments/requests/{request.pk}/"
+    url = reverse("appointments:handle", kwargs={"pk": request.pk})
     missing = client.post(url, {"action": "declined"})
     assert "Write a reply that tells the patient why." in missing.content.decode()
     assert client.post(url, {"action": "cancel", "reply": "Cancelled. Call us to book again."}).status_code == 302
     request.refresh_from_db()
     booked.refresh_from_db()
     assert (request.outcome, request.handled_by, booked.status) == ("done", world.nurse, "cancelled")
-    assert not soup(client.get("/appointments/requests/")).select("table")
+    assert not soup(client.get(reverse("appointments:requests"))).select("table")
     client.force_login(world.patient)
-    page = soup(client.get("/appointments/"))
+    page = soup(client.get(reverse("appointments:mine")))
     assert "You have no visits booked" in page.get_text(" ", strip=True)
     past = page.select_one("table").get_text(" ", strip=True)
     assert "Your request to cancel: done. The team says: Cancelled. Call us to book again." in past
@@ -282,7 +283,7 @@ def test_a_reply_on_a_kept_appointment_is_shown_with_it(world, booked, client):
     request = booking.ask_for_change(booked, "change", "", actor=world.patient)
     booking.handle_request(request, "declined", actor=world.nurse, reply="No other times this week.")
     client.force_login(world.patient)
-    card = soup(client.get("/appointments/")).select_one("section.appt-card").get_text(" ", strip=True)
+    card = soup(client.get(reverse("appointments:mine"))).select_one("section.appt-card").get_text(" ", strip=True)
     assert "Your request to change the time: declined. The team says: No other times this week." in card
     assert "We have your request" not in card
 
@@ -291,12 +292,12 @@ def test_attended_completes_the_referral_missed_reopens_it(world, client):
     ref = referral(world.patient, world.gp, team=world.team)
     visit = booking.book(ref, slot(world.doctor, local(0, 9)).pk, actor=world.nurse)
     client.force_login(world.nurse)
-    client.post(f"/appointments/{visit.pk}/outcome/", {"outcome": "fulfilled"})
+    client.post(reverse("appointments:outcome", kwargs={"pk": visit.pk}), {"outcome": "fulfilled"})
     visit.refresh_from_db()
     assert visit.status == "booked", "not before its time"
     with time_machine.travel(local(0, 9, 40), tick=False):
         client.force_login(world.nurse)  # staff sessions end after 30 idle minutes
-        client.post(f"/appointments/{visit.pk}/outcome/", {"outcome": "fulfilled"})
+        client.post(reverse("appointments:outcome", kwargs={"pk": visit.pk}), {"outcome": "fulfilled"})
     visit.refresh_from_db()
     ref.refresh_from_db()
     assert (visit.status, ref.status) == ("fulfilled", "completed")
@@ -305,7 +306,7 @@ def test_attended_completes_the_referral_missed_reopens_it(world, client):
     missed = booking.book(other_ref, slot(world.doctor, local(0, 10)).pk, actor=world.nurse)
     with time_machine.travel(local(0, 11), tick=False):
         client.force_login(world.nurse)
-        client.post(f"/appointments/{missed.pk}/outcome/", {"outcome": "noshow"})
+        client.post(reverse("appointments:outcome", kwargs={"pk": missed.pk}), {"outcome": "noshow"})
     missed.refresh_from_db()
     other_ref.refresh_from_db()
     assert (missed.status, other_ref.status) == ("noshow", "accepted")
@@ -313,28 +314,28 @@ def test_attended_completes_the_referral_missed_reopens_it(world, client):
 
 def test_staff_actions_are_for_the_patients_team_only(world, booked, client):
     client.force_login(world.other_nurse)
-    assert client.post(f"/appointments/{booked.pk}/cancel/", {"reason": "x"}).status_code == 404
-    assert client.post(f"/appointments/{booked.pk}/outcome/", {"outcome": "noshow"}).status_code == 404
+    assert client.post(reverse("appointments:cancel", kwargs={"pk": booked.pk}), {"reason": "x"}).status_code == 404
+    assert client.post(reverse("appointments:outcome", args=[booked.pk]), {"outcome": "noshow"}).status_code == 404
     client.force_login(world.patient)
-    assert client.post(f"/appointments/{booked.pk}/cancel/", {"reason": "x"}).status_code == 403
+    assert client.post(reverse("appointments:cancel", kwargs={"pk": booked.pk}), {"reason": "x"}).status_code == 403
     booked.refresh_from_db()
     assert booked.status == "booked"
 
 
 def test_the_team_list_shows_their_patients_bookings_audited(world, booked, client):
     client.force_login(world.nurse)
-    rows = soup(client.get("/appointments/")).select("table tbody tr")
+    rows = soup(client.get(reverse("appointments:mine"))).select("table tbody tr")
     assert len(rows) == 1 and "Pat" in rows[0].get_text()
     assert AuditEvent.objects.filter(actor=world.nurse, action="read", patient=world.patient,
                                      detail="appointment list").exists()
     client.force_login(world.other_nurse)
-    assert not soup(client.get("/appointments/")).select("table")
+    assert not soup(client.get(reverse("appointments:mine"))).select("table")
 
 
 def test_the_patients_pages_read_at_grade_8_or_below(world, booked, client):
     from careguide.library.readability import MAX_GRADE, grade, html_segments
 
     client.force_login(world.patient)
-    for url in ("/appointments/", f"/appointments/{booked.pk}/change/"):
+    for url in (reverse("appointments:mine"), reverse("appointments:change", kwargs={"pk": booked.pk})):
         main = soup(client.get(url)).select_one(".appt-page")
         assert grade(html_segments(str(main))) <= MAX_GRADE, url

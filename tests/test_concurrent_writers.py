@@ -23,13 +23,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from factories import CareTeamFactory, NurseFactory, OncologistFactory, PatientFactory, UserFactory
 from sideeffects_support import take_check
 from test_diary_entries import quiet_day
 
-from careguide.accounts import forms, services
 from careguide.alerts.models import Alert
-from careguide.careteam import services as careteam
-from careguide.careteam.models import CareTeam
 from careguide.diary import services as diary
 from careguide.diary import wording
 from careguide.diary.models import DiaryEntry
@@ -44,18 +42,13 @@ TAKEN = "That time was just taken. Choose another."
 def make_world():
     restore_site()
     call_command("load_content", verbosity=0)
-    User = get_user_model()
-    team = CareTeam.objects.create(name="Writers' team")
-    nurse = User.objects.create_user("nurse.writers", password=PASSWORD)
-    doctor = User.objects.create_user("dr.writers", password=PASSWORD)
-    careteam.add_member(None, team, nurse, "nurse")
-    careteam.add_member(None, team, doctor, "oncologist")
-    referrer = User.objects.create_user("gp.writers", password=PASSWORD)
+    team = CareTeamFactory(name="Writers' team")
+    nurse = NurseFactory(username="nurse.writers", email="", first_name="", last_name="", team=team)
+    doctor = OncologistFactory(username="dr.writers", email="", first_name="", last_name="", team=team)
+    referrer = UserFactory(username="gp.writers", email="")
     patients, referrals = [], []
     for i in range(N):
-        person = services.register_patient(email=f"writer{i}@example.org", password=PASSWORD,
-                                           first_name=f"Writer{i}", consent_wording=forms.CONSENT_WORDING)
-        careteam.assign_patient(None, team, person)
+        person = PatientFactory(email=f"writer{i}@example.org", first_name=f"Writer{i}", team=team)
         diary.set_tracked(person, list(wording.DEFAULT_TERMS))
         referral = workflow.start(Referral(patient=person, referrer=referrer, reason="Bone pain", team=team),
                                   actor=referrer)
@@ -148,8 +141,7 @@ def test_reading_pages_never_waits_for_a_writer():
 
     from django.db import connections, transaction
 
-    person = services.register_patient(email="reader@example.org", password=PASSWORD, first_name="Rea",
-                                       consent_wording=forms.CONSENT_WORDING)
+    person = PatientFactory(email="reader@example.org", first_name="Rea")
     reader = signed_in(person)
     holding, read_done = threading.Event(), threading.Event()
     answered_while_held = []

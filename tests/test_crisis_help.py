@@ -251,13 +251,13 @@ def post(client, url, data):
 
 
 def test_triage_api_emergencies_carry_who_to_call_and_other_answers_are_unchanged(client):
-    emergency = post(client, "/api/triage/side-effects", {"symptoms": {"chest_pain": True}}).json()
+    emergency = post(client, reverse("triage_api:side_effects"), {"symptoms": {"chest_pain": True}}).json()
     assert emergency["disposition"] == "emergency"
     assert emergency["call"] == {"emergency": "911", "crisis_line": {
         "name": "988 Suicide & Crisis Lifeline", "call": "988", "text": "988",
         "chat_url": "https://988lifeline.org/chat/", "page_url": "/crisis-help/"}}
-    back = post(client, "/api/triage/back-pain", {"saddle_numbness": True}).json()
+    back = post(client, reverse("triage_api:back_pain"), {"saddle_numbness": True}).json()
     assert back["disposition"] == "emergency" and back["call"]["crisis_line"]["call"] == "988"
-    red = post(client, "/api/triage/side-effects", {"context": {"on_sact": True},
+    red = post(client, reverse("triage_api:side_effects"), {"context": {"on_sact": True},
                                                    "symptoms": {"temperature_c": 38.2}}).json()
     assert set(red) == {"disposition", "reasons", "explanations", "rule_set_version", "findings"}

@@ -9,9 +9,9 @@ entry, as a correction later in the day should be.
 import pytest
 from bs4 import BeautifulSoup
 from concurrency_support import run_together
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from factories import PatientFactory
 from test_diary_entries import quiet_day
 
 from careguide.alerts.models import Alert, TriageEvent
@@ -20,7 +20,7 @@ from careguide.diary.models import DiaryEntry
 
 
 def make_patient(username="twice@example.org"):
-    patient = get_user_model().objects.create_user(username=username, password="a-long-test-password")
+    patient = PatientFactory(email=username, first_name="")
     services.set_tracked(patient, list(wording.DEFAULT_TERMS))
     return patient
 

@@ -4,7 +4,8 @@ result to the care team's alerts."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
+from django.urls import reverse
+from factories import PatientFactory
 
 from careguide.alerts.models import Alert, TriageEvent
 from careguide.audit.models import AuditEvent
@@ -14,13 +15,13 @@ from careguide.diary.models import DiaryEntry, SymptomAnswer, TrackedSymptom
 
 pytestmark = pytest.mark.django_db
 
-TODAY = "/diary/today/"
-SYMPTOMS = "/diary/symptoms/"
+TODAY = reverse("diary:today")
+SYMPTOMS = reverse("diary:symptoms")
 
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user(username="pat", password="a-long-test-password")
+    return PatientFactory(email="pat@example.org", first_name="")
 
 
 @pytest.fixture
@@ -280,7 +281,7 @@ def test_a_symptom_outside_the_rules_is_mentioned_not_ignored(signed_in, patient
 
 
 def test_the_account_page_links_to_the_diary(signed_in):
-    page = BeautifulSoup(signed_in.get("/account/").content, "html.parser")
+    page = BeautifulSoup(signed_in.get(reverse("accounts:home")).content, "html.parser")
     assert page.select_one("#diary-section-title") is not None
     assert page.select_one("a[href='/diary/']") is not None
 

@@ -9,48 +9,39 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from factories import CareTeamFactory, NurseFactory, PatientFactory, TeamPatientFactory
 
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.diary import services, wording
 from careguide.diary.services import EntryInput, SymptomInput
 
 pytestmark = pytest.mark.django_db
 
 
-def make_user(username, **extra):
-    return get_user_model().objects.create_user(username=username, password="a-long-test-password", **extra)
-
-
 @pytest.fixture
 def patient(db):
-    user = make_user("zoe", first_name="Zoë", last_name="Ñúñez")
+    user = PatientFactory(email="zoe@example.org", first_name="Zoë", last_name="Ñúñez")
     services.set_tracked(user, ["Nausea", "Pain", "Rash"])
     return user
 
 
 @pytest.fixture
 def other(db):
-    return make_user("olive")
+    return PatientFactory(email="olive@example.org", first_name="")
 
 
 @pytest.fixture
 def nurse(patient):
-    team = CareTeam.objects.create(name="Oncology A")
-    nurse = make_user("nina")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    TeamPatient.objects.create(team=team, patient=patient)
-    return nurse
+    team = CareTeamFactory(name="Oncology A")
+    TeamPatientFactory(team=team, patient=patient)
+    return NurseFactory(username="nina", first_name="", last_name="", team=team)
 
 
 @pytest.fixture
 def outsider_nurse(db):
-    team = CareTeam.objects.create(name="Oncology B")
-    nurse = make_user("norm")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    return nurse
+    return NurseFactory(username="norm", first_name="", last_name="", team=CareTeamFactory(name="Oncology B"))
 
 
 def entry(patient, days_ago, nausea=(0, None), pain=(0, None, None), rash=False, chest_pain=False):
@@ -90,7 +81,7 @@ def table_rows(page, caption_start):
 
 def test_trends_show_one_accessible_chart_and_table_per_symptom(client, patient, diary):
     client.force_login(patient)
-    response = client.get("/diary/trends/")
+    response = client.get(reverse("diary:trends"))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     page = BeautifulSoup(response.content, "html.parser")
     charts = page.select("svg[role=img]")
@@ -107,7 +98,7 @@ def test_trends_show_one_accessible_chart_and_table_per_symptom(client, patient,
 
 def test_the_numbers_in_the_tables_match_the_entries(client, patient, diary):
     client.force_login(patient)
-    page = BeautifulSoup(client.get("/diary/trends/").content, "html.parser")
+    page = BeautifulSoup(client.get(reverse("diary:trends")).content, "html.parser")
     def day(n):
         d = timezone.localdate() - timedelta(days=n)
         return f"{d:%b} {d.day}, {d.year}"
@@ -124,12 +115,12 @@ def test_the_numbers_in_the_tables_match_the_entries(client, patient, diary):
 
 def test_the_date_range_filter(client, patient, diary):
     client.force_login(patient)
-    last_30 = BeautifulSoup(client.get("/diary/trends/").content, "html.parser")
+    last_30 = BeautifulSoup(client.get(reverse("diary:trends")).content, "html.parser")
     assert len(table_rows(last_30, "Feeling sick")) == 4
     assert last_30.select_one(".diary-ranges a[aria-current]").get_text(strip=True) == "Last 30 days"
-    everything = BeautifulSoup(client.get("/diary/trends/?range=all").content, "html.parser")
+    everything = BeautifulSoup(client.get(f"{reverse('diary:trends')}?range=all").content, "html.parser")
     assert len(table_rows(everything, "Feeling sick")) == 5
-    nonsense = BeautifulSoup(client.get("/diary/trends/?range=7000").content, "html.parser")
+    nonsense = BeautifulSoup(client.get(f"{reverse('diary:trends')}?range=7000").content, "html.parser")
     assert len(table_rows(nonsense, "Feeling sick")) == 4  # unknown range: the default
 
 
@@ -137,7 +128,7 @@ def test_only_the_current_version_of_a_day_is_shown(client, patient):
     entry(patient, 0, nausea=(1, 1))
     entry(patient, 0, nausea=(3, 3))
     client.force_login(patient)
-    page = BeautifulSoup(client.get("/diary/trends/").content, "html.parser")
+    page = BeautifulSoup(client.get(reverse("diary:trends")).content, "html.parser")
     assert [r[-1] for r in table_rows(page, "Feeling sick")] == ["3 (severe)"]
 
 
@@ -145,7 +136,7 @@ def test_only_the_current_version_of_a_day_is_shown(client, patient):
 
 def test_csv_export_has_every_answer_of_the_range(client, patient, diary):
     client.force_login(patient)
-    response = client.get("/diary/export.csv")
+    response = client.get(reverse("diary:export"))
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert "no-store" in response["Cache-Control"]
@@ -174,7 +165,7 @@ def page_count(content: bytes) -> int:
 
 def test_the_summary_is_a_one_page_pdf_with_a_unicode_name(client, patient, diary):
     client.force_login(patient)
-    response = client.get("/diary/summary.pdf")
+    response = client.get(reverse("diary:summary"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
@@ -188,7 +179,7 @@ def test_the_summary_stays_on_one_page_with_every_symptom_and_many_red_days(clie
     for days_ago in range(40):
         entry(patient, days_ago, nausea=(3, 3), pain=(4, 4, 4), rash=days_ago % 2 == 0, chest_pain=days_ago % 3 == 0)
     client.force_login(patient)
-    content = client.get("/diary/summary.pdf?range=90").content
+    content = client.get(f"{reverse('diary:summary')}?range=90").content
     assert page_count(content) == 1
 
 
@@ -212,14 +203,14 @@ def test_another_patients_id_gives_404(client, patient, other, diary, suffix):
 
 def test_another_patients_entry_gives_404(client, patient, other, diary):
     client.force_login(other)
-    assert client.get(f"/diary/entries/{diary[2].pk}/").status_code == 404
+    assert client.get(reverse("diary:entry", kwargs={"pk": diary[2].pk})).status_code == 404
 
 
 @pytest.mark.parametrize("suffix", ["", "export.csv", "summary.pdf"])
 def test_a_nurse_outside_the_team_gets_404(client, patient, outsider_nurse, diary, suffix):
     client.force_login(outsider_nurse)
     assert client.get(f"/diary/patients/{patient.pk}/{suffix}").status_code == 404
-    assert client.get(f"/diary/entries/{diary[2].pk}/").status_code == 404
+    assert client.get(reverse("diary:entry", kwargs={"pk": diary[2].pk})).status_code == 404
 
 
 @pytest.mark.parametrize("suffix, detail", [
@@ -252,6 +243,6 @@ def test_the_care_team_opens_an_entry_from_an_alert_and_it_is_audited(client, pa
 
 def test_the_patient_reading_their_own_diary_is_not_a_staff_read(client, patient, diary):
     client.force_login(patient)
-    assert client.get(f"/diary/patients/{patient.pk}/").status_code == 200
-    assert client.get("/diary/export.csv").status_code == 200
+    assert client.get(reverse("diary:patient_trends", kwargs={"patient_id": patient.pk})).status_code == 200
+    assert client.get(reverse("diary:export")).status_code == 200
     assert not AuditEvent.objects.filter(action="read", patient=patient).exists()

@@ -9,9 +9,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
+from factories import PatientFactory, UserFactory
 
 from careguide.fhir.validation import validate
 from careguide.questionnaires import services, versions
@@ -56,8 +56,7 @@ def without_server_fields(resource):
 
 @pytest.fixture
 def staff(db):
-    user = get_user_model().objects.create_user("curator", "curator@example.org", "a-long-staff-password",
-                                                is_staff=True)
+    user = UserFactory(username="curator", email="curator@example.org", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(
         codename__in=["add_questionnaire", "change_questionnaire"], content_type__app_label="questionnaires"))
     return user
@@ -72,7 +71,7 @@ def staff_client(staff):
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user("pat", "pat@example.org", "a-long-patient-password")
+    return PatientFactory(email="pat@example.org", first_name="")
 
 
 @pytest.fixture

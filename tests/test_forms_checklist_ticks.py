@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from factories import PatientFactory
 
-from careguide.accounts.services import register_patient
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists
 from careguide.procedures.models import SavedChecklist
@@ -24,9 +24,8 @@ NOW = dt.datetime(2026, 11, 21, 18, 0, tzinfo=dt.UTC)  # 10:00 in California
 
 
 @pytest.fixture
-def patient():
-    return register_patient(email="tick@example.org", password="a-long-test-password", first_name="Tia",
-                            consent_wording="I agree.")
+def patient(db):
+    return PatientFactory(email="tick@example.org", first_name="Tia")
 
 
 @pytest.fixture

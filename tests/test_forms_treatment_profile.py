@@ -4,9 +4,9 @@ says so (issue 14, item 7)."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from factories import PatientFactory
 
 from careguide.audit.models import AuditEvent
 from careguide.sideeffects.models import ContextCorrection, TreatmentProfile
@@ -19,8 +19,8 @@ DERIVED = {"on_sact": "derived", "immunosuppressed": "derived", "ici": "derived"
 
 
 @pytest.fixture
-def patient():
-    return get_user_model().objects.create_user("tf", "tf@example.org", "a long password 123")
+def patient(db):
+    return PatientFactory(email="tf@example.org")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from clock import at_every_time_of_day
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -284,9 +285,9 @@ def test_nobody_can_edit_an_imported_page_in_the_admin(imported, client, editor,
     for user in (editor, admin_user):
         assert not page.permissions_for_user(user).can_edit()
         client.force_login(user)
-        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        response = client.get(reverse("wagtailadmin_pages:edit", kwargs={"page_id": page.pk}))
         assert response.status_code == 302 and "/edit/" not in response["Location"]
-        response = client.post(f"/admin/pages/{page.pk}/edit/", {"title": "Changed by hand"})
+        response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), {"title": "Changed by hand"})
         assert response.status_code == 302
     page.refresh_from_db()
     assert page.title == "Osteosarcoma and Malignant Fibrous Histiocytoma of Bone"
@@ -297,7 +298,7 @@ def test_nothing_can_be_added_by_hand_under_the_imported_pages(imported, client,
     assert not SyndicatedPage.can_create_at(index) and not TopicPage.can_create_at(index)
     client.force_login(admin_user)
     for model in ("syndicatedpage", "topicpage"):
-        response = client.get(f"/admin/pages/add/library/{model}/{index.pk}/")
+        response = client.get(reverse("wagtailadmin_pages:add", args=["library", model, index.pk]))
         assert response.status_code in (302, 403)
     assert index.get_children().count() == 3
 
@@ -313,7 +314,7 @@ def test_imported_pages_are_not_graded_nor_listed_for_clinical_review(imported, 
     call_command("review_due", stdout=out)
     assert "Osteosarcoma and Malignant" not in out.getvalue()
     client.force_login(admin_user)
-    report = client.get("/admin/reports/clinical-review/").content.decode()
+    report = client.get(reverse("clinical_review_report")).content.decode()
     assert "Bone cancer" in report and "Osteosarcoma and Malignant" not in report
     assert "More cancer information" not in report
 

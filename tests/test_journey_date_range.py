@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from test_journey_views import error_summary, make_user, nurse, patient, radiation_plan, signed_in, soup  # noqa: F401
+from test_journey_views import error_summary, nurse, patient, radiation_plan, signed_in, soup  # noqa: F401
 
 from careguide.journey.models import PlanPhase, TreatmentPlan
 

@@ -7,10 +7,9 @@ import json
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
+from factories import CareTeamFactory, NurseFactory, PatientFactory
 
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.fhir.validation import validate
 from careguide.journey import catalog, services
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM
@@ -20,14 +19,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(db):
-    User = get_user_model()
-    make = lambda name: User.objects.create_user(name, password="a-long-test-password")  # noqa: E731
-    nurse, other_nurse, patient, other = make("nurse.nia"), make("nurse.olu"), make("pat@x.org"), make("oz@x.org")
-    team, other_team = CareTeam.objects.create(name="A"), CareTeam.objects.create(name="B")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    Membership.objects.create(team=other_team, user=other_nurse, role="nurse")
-    TeamPatient.objects.create(team=team, patient=patient)
-    TeamPatient.objects.create(team=other_team, patient=other)
+    team, other_team = CareTeamFactory(name="A"), CareTeamFactory(name="B")
+    nurse = NurseFactory(username="nurse.nia", first_name="", last_name="", team=team)
+    other_nurse = NurseFactory(username="nurse.olu", first_name="", last_name="", team=other_team)
+    patient = PatientFactory(email="pat@x.org", first_name="", team=team)
+    other = PatientFactory(email="oz@x.org", first_name="", team=other_team)
     return type("People", (), {"nurse": nurse, "other_nurse": other_nurse, "patient": patient, "other": other})
 
 

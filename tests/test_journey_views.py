@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
+from django.urls import reverse
+from factories import CareTeamFactory, NurseFactory, PatientFactory
 from icalendar import Calendar
 
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.journey import catalog, services
 from careguide.journey.models import PlanPhase, PlanStatus, TreatmentPlan
 
@@ -21,34 +21,18 @@ START = dt.date(2026, 3, 2)  # a Monday
 
 
 @pytest.fixture
-def make_user(db):
-    def make(username, **extra):
-        return get_user_model().objects.create_user(username, password="a-long-test-password", **extra)
-    return make
+def nurse(db):
+    return NurseFactory(username="nurse.nia", first_name="", last_name="", team=CareTeamFactory(name="Oncology team A"))
 
 
 @pytest.fixture
-def nurse(make_user):
-    nurse = make_user("nurse.nia")
-    team = CareTeam.objects.create(name="Oncology team A")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    nurse.team = team
-    return nurse
+def patient(nurse):
+    return PatientFactory(email="pat@example.org", first_name="Pat", last_name="Lee", team=nurse.team)
 
 
 @pytest.fixture
-def patient(make_user, nurse):
-    person = make_user("pat@example.org", first_name="Pat", last_name="Lee")
-    TeamPatient.objects.create(team=nurse.team, patient=person)
-    return person
-
-
-@pytest.fixture
-def other_nurse(make_user):
-    nurse = make_user("nurse.olu")
-    team = CareTeam.objects.create(name="Oncology team B")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    return nurse
+def other_nurse(db):
+    return NurseFactory(username="nurse.olu", first_name="", last_name="", team=CareTeamFactory(name="Oncology team B"))
 
 
 def soup(response):
@@ -72,7 +56,7 @@ def error_summary(page):
 
 def test_a_nurse_applies_a_template_with_its_own_settings(client, nurse, patient):
     signed_in(client, nurse)
-    url = f"/treatment-plan/patients/{patient.pk}/new/"
+    url = reverse("journey:apply", kwargs={"patient_id": patient.pk})
     choose = soup(client.get(url))
     assert len(choose.select("input[name=template]")) == 5
     form = soup(client.get(url, {"template": "chemotherapy-cycles"}))
@@ -94,7 +78,7 @@ def test_a_nurse_applies_a_template_with_its_own_settings(client, nurse, patient
 
 def test_a_bad_start_date_or_setting_is_named_and_nothing_is_saved(client, nurse, patient):
     signed_in(client, nurse)
-    response = client.post(f"/treatment-plan/patients/{patient.pk}/new/",
+    response = client.post(reverse("journey:apply", kwargs={"patient_id": patient.pk}),
                            {"template": "radiation-course", "start_date": "2026-02-31", "weeks": "12"})
     assert response.status_code == 400
     assert error_summary(soup(response)) == [
@@ -106,7 +90,7 @@ def test_a_bad_start_date_or_setting_is_named_and_nothing_is_saved(client, nurse
 
 def test_an_unknown_template_asks_again(client, nurse, patient):
     signed_in(client, nurse)
-    response = client.get(f"/treatment-plan/patients/{patient.pk}/new/", {"template": "nonsense"})
+    response = client.get(reverse("journey:apply", kwargs={"patient_id": patient.pk}), {"template": "nonsense"})
     assert response.status_code == 400
     assert error_summary(soup(response)) == ["Choose a plan template."]
 
@@ -115,7 +99,7 @@ def test_a_nurse_moves_a_phase_and_leaves_a_note(client, nurse, patient):
     plan = radiation_plan(patient, nurse)
     phase = plan.phases.get(key="radiation")
     signed_in(client, nurse)
-    url = f"/treatment-plan/plans/{plan.pk}/phases/{phase.pk}/"
+    url = reverse("journey:edit_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk})
     assert client.get(url).status_code == 200
     response = client.post(url, {"start_date": "2026-03-09", "end_date": "2026-04-10",
                                  "note": "Come 15 minutes early."})
@@ -132,7 +116,7 @@ def test_an_end_before_the_start_is_named(client, nurse, patient):
     plan = radiation_plan(patient, nurse)
     phase = plan.phases.first()
     signed_in(client, nurse)
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/phases/{phase.pk}/",
+    response = client.post(reverse("journey:edit_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk}),
                            {"start_date": "2026-04-10", "end_date": "2026-04-01", "note": ""})
     assert response.status_code == 400
     page = soup(response)
@@ -146,27 +130,27 @@ def test_a_nurse_removes_and_adds_phases_and_ends_the_plan(client, nurse, patien
     plan = radiation_plan(patient, nurse)
     recovery = plan.phases.get(key="radiation-recovery")
     signed_in(client, nurse)
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/phases/{recovery.pk}/remove/").status_code == 302
+    assert client.post(reverse("journey:remove_phase", args=[plan.pk, recovery.pk])).status_code == 302
     assert not PlanPhase.objects.filter(pk=recovery.pk).exists()
 
     # The last phase cannot go: a plan without phases is ended instead.
     last = plan.phases.get()
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/phases/{last.pk}/remove/")
+    response = client.post(reverse("journey:remove_phase", kwargs={"plan_id": plan.pk, "phase_id": last.pk}))
     assert response.status_code == 400 and "End the plan instead" in response.content.decode()
 
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/phases/add/", {
+    response = client.post(reverse("journey:add_phase", kwargs={"plan_id": plan.pk}), {
         "title": "Check-up visit", "purpose": "We see how you are doing.", "start_date": "2026-05-04",
         "end_date": "2026-05-04", "note": ""})
     assert response.status_code == 302
     assert plan.phases.filter(title="Check-up visit", key="").exists()
 
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/end/", {"status": "completed"})
+    response = client.post(reverse("journey:end_plan", kwargs={"plan_id": plan.pk}), {"status": "completed"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == "completed"
     assert [s.status for s in plan.history.all()] == ["active", "completed"]
     # An ended plan is not changed any more.
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/phases/add/", {
+    response = client.post(reverse("journey:add_phase", kwargs={"plan_id": plan.pk}), {
         "title": "Late", "purpose": "Late.", "start_date": "2026-06-01", "end_date": "2026-06-01"})
     assert response.status_code == 302 and not plan.phases.filter(title="Late").exists()
     actions = list(AuditEvent.objects.filter(actor=nurse, patient=patient).values_list("object_type", "action"))
@@ -178,7 +162,7 @@ def test_a_nurse_removes_and_adds_phases_and_ends_the_plan(client, nurse, patien
 def test_end_plan_needs_a_choice(client, nurse, patient):
     plan = radiation_plan(patient, nurse)
     signed_in(client, nurse)
-    response = client.post(f"/treatment-plan/plans/{plan.pk}/end/", {})
+    response = client.post(reverse("journey:end_plan", kwargs={"plan_id": plan.pk}), {})
     assert response.status_code == 400
     assert error_summary(soup(response)) == ["Choose whether the plan is completed or stopped."]
 
@@ -186,7 +170,7 @@ def test_end_plan_needs_a_choice(client, nurse, patient):
 # --- the patient's timeline ------------------------------------------------------------------
 
 def test_no_plan_yet_says_so_calmly(client, patient):
-    page = soup(signed_in(client, patient).get("/treatment-plan/"))
+    page = soup(signed_in(client, patient).get(reverse("journey:timeline")))
     assert "Your care team will add your plan after your first visit" in page.get_text()
     assert not page.select("ol.timeline")
 
@@ -194,7 +178,7 @@ def test_no_plan_yet_says_so_calmly(client, patient):
 @time_machine.travel(dt.datetime(2026, 3, 11, 15, 0, tzinfo=dt.UTC), tick=False)
 def test_the_timeline_marks_where_you_are_and_what_to_watch_for(client, nurse, patient):
     radiation_plan(patient, nurse)
-    response = signed_in(client, patient).get("/treatment-plan/")
+    response = signed_in(client, patient).get(reverse("journey:timeline"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     page = soup(response)
@@ -219,7 +203,7 @@ def test_the_timeline_marks_where_you_are_and_what_to_watch_for(client, nurse, p
 def test_several_plans_show_together_and_past_phases_are_done(client, nurse, patient):
     radiation_plan(patient, nurse)
     services.apply_template(nurse, patient, catalog.get("chemotherapy-cycles"), dt.date(2026, 5, 25), {})
-    page = soup(signed_in(client, patient).get("/treatment-plan/"))
+    page = soup(signed_in(client, patient).get(reverse("journey:timeline")))
     assert [h.get_text(strip=True) for h in page.select("section.journey-plan h2")] == [
         "Radiation therapy", "Chemotherapy in cycles"]
     assert [li.select_one(".timeline__status").get_text(strip=True) for li in page.select("ol.timeline > li")] == [
@@ -229,7 +213,7 @@ def test_several_plans_show_together_and_past_phases_are_done(client, nurse, pat
 def test_the_calendar_file_has_a_day_per_treatment_and_stable_uids(client, nurse, patient):
     plan = radiation_plan(patient, nurse, weeks=2)
     signed_in(client, patient)
-    first = client.get("/treatment-plan/calendar.ics")
+    first = client.get(reverse("journey:calendar"))
     assert first["Content-Type"].startswith("text/calendar")
     events = [c for c in Calendar.from_ical(first.content).walk("VEVENT")]
     assert len(events) == 10 + 1
@@ -241,7 +225,7 @@ def test_the_calendar_file_has_a_day_per_treatment_and_stable_uids(client, nurse
     assert recovery.decoded("DTEND") == dt.date(2026, 4, 11)  # exclusive: the phase ends April 10
     # The plan's title (it can name the illness) stays out of the calendar.
     assert plan.title.encode() not in first.content
-    second = client.get("/treatment-plan/calendar.ics")
+    second = client.get(reverse("journey:calendar"))
     assert sorted(str(e["UID"]) for e in Calendar.from_ical(second.content).walk("VEVENT")) == sorted(
         str(e["UID"]) for e in events)
 
@@ -250,7 +234,7 @@ def test_the_calendar_file_has_a_day_per_treatment_and_stable_uids(client, nurse
 
 def test_the_nurse_reads_the_patients_timeline_and_it_is_audited(client, nurse, patient):
     radiation_plan(patient, nurse)
-    response = signed_in(client, nurse).get(f"/treatment-plan/patients/{patient.pk}/")
+    response = signed_in(client, nurse).get(reverse("journey:patient", kwargs={"patient_id": patient.pk}))
     assert response.status_code == 200
     assert "Radiation treatment" in response.content.decode()
     assert f'href="/care-team/patients/{patient.pk}/"' in response.content.decode(), "the patient's page"
@@ -261,29 +245,29 @@ def test_another_teams_nurse_gets_404_everywhere(client, nurse, patient, other_n
     plan = radiation_plan(patient, nurse)
     phase = plan.phases.first()
     signed_in(client, other_nurse)
-    for url in (f"/treatment-plan/patients/{patient.pk}/", f"/treatment-plan/patients/{patient.pk}/new/",
-                f"/treatment-plan/plans/{plan.pk}/end/", f"/treatment-plan/plans/{plan.pk}/phases/add/",
-                f"/treatment-plan/plans/{plan.pk}/phases/{phase.pk}/",
-                f"/treatment-plan/plans/{plan.pk}/phases/{phase.pk}/remove/"):
+    for url in (reverse("journey:patient", args=[patient.pk]), reverse("journey:apply", args=[patient.pk]),
+                reverse("journey:end_plan", args=[plan.pk]), reverse("journey:add_phase", args=[plan.pk]),
+                reverse("journey:edit_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk}),
+                reverse("journey:remove_phase", kwargs={"plan_id": plan.pk, "phase_id": phase.pk})):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/end/", {"status": "stopped"}).status_code == 404
+    assert client.post(reverse("journey:end_plan", args=[plan.pk]), {"status": "stopped"}).status_code == 404
     plan.refresh_from_db()
     assert plan.status == "active"
 
 
-def test_a_patient_cannot_change_plans_and_sees_only_their_own(client, make_user, nurse, patient):
+def test_a_patient_cannot_change_plans_and_sees_only_their_own(client, nurse, patient):
     plan = radiation_plan(patient, nurse)
-    other = make_user("other@example.org")
+    other = PatientFactory(email="other@example.org", first_name="")
     services.apply_template(nurse, other, catalog.get("stem-cell-transplant"), START, {})
     signed_in(client, patient)
-    assert client.get(f"/treatment-plan/patients/{patient.pk}/").status_code == 403
-    assert client.post(f"/treatment-plan/plans/{plan.pk}/end/", {"status": "stopped"}).status_code == 403
-    page = client.get("/treatment-plan/").content.decode()
+    assert client.get(reverse("journey:patient", kwargs={"patient_id": patient.pk})).status_code == 403
+    assert client.post(reverse("journey:end_plan", args=[plan.pk]), {"status": "stopped"}).status_code == 403
+    page = client.get(reverse("journey:timeline")).content.decode()
     assert "Radiation treatment" in page and "Transplant day" not in page
-    ics = client.get("/treatment-plan/calendar.ics").content.decode()
+    ics = client.get(reverse("journey:calendar")).content.decode()
     assert "Transplant day" not in ics
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
-    response = client.get("/treatment-plan/")
+    response = client.get(reverse("journey:timeline"))
     assert response.status_code == 302 and response.url.startswith("/account/sign-in/")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 from wagtail.models import Page
 
 from careguide.library.models import (
@@ -169,14 +170,14 @@ def test_sitemap_lists_library_pages_and_robots_points_to_it(client):
 
 
 def test_search_finds_pages_and_glossary_terms(client):
-    html = client.get("/search/", {"q": "biopsy"}).content.decode()
+    html = client.get(reverse("search:search"), {"q": "biopsy"}).content.decode()
     assert "How we diagnose cancer" in html
     assert 'href="/glossary/biopsy/"' in html
-    empty = client.get("/search/", {"q": "zzqxv"}).content.decode()
+    empty = client.get(reverse("search:search"), {"q": "zzqxv"}).content.decode()
     assert "No results for “zzqxv”" in empty and "glossary" in empty
 
 
 def test_search_page_without_query_and_bad_page_number(client):
-    assert client.get("/search/").status_code == 200
-    assert client.get("/search/", {"q": "cancer", "page": "99"}).status_code == 200
-    assert client.get("/search/", {"q": "cancer", "page": "x"}).status_code == 200
+    assert client.get(reverse("search:search")).status_code == 200
+    assert client.get(reverse("search:search"), {"q": "cancer", "page": "99"}).status_code == 200
+    assert client.get(reverse("search:search"), {"q": "cancer", "page": "x"}).status_code == 200

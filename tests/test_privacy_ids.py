@@ -15,7 +15,7 @@ object for a patient, and one that builds the URL from that object, e.g.
     Endpoint("diary entry", make=lambda p: diary_entry(p), url=lambda e: f"/diary/{e.pk}/"),
     Endpoint("check result", make=check_result, url=lambda c: reverse("sideeffects:result", args=[c.pk]),
              care_team_reads=False),
-    Endpoint("alert", make=alert_for, url=lambda a: f"/care-team/alerts/{a.pk}/", patient_reads=False),
+    Endpoint("alert", make=alert_for, url=lambda a: reverse("alerts:detail", kwargs={"pk": a.pk}), patient_reads=False),
 """
 
 from __future__ import annotations
@@ -27,19 +27,17 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from factories import PASSWORD, CareTeamFactory, EditorFactory, NurseFactory, PatientFactory, ReviewerFactory
 
-from careguide.accounts import forms, services
 from careguide.audit.models import AuditEvent
 from careguide.backpain.gate import GATE_URL
-from careguide.careteam import services as careteam
-from careguide.careteam.models import CareTeam
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM, canonical, subject_reference
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a calm walk by the river 7"
 HTML, FHIR_READ, FHIR_SEARCH = "html", "fhir-read", "fhir-search"
 
 
@@ -126,14 +124,14 @@ def check_result(patient):
     result = checks.evaluate(contract_input)
     response = questionnaire_response(patient, outcome=result.disposition)
     return checks.record_check(patient, response, contract_input, result, {},
-                               source_url_for=lambda c: f"/side-effect-check/results/{c.pk}/")
+                               source_url_for=lambda c: reverse("sideeffects:result", kwargs={"pk": c.pk}))
 
 
 def red_alert(patient):
     from careguide.alerts.models import Alert
 
     check = check_result(patient)
-    return Alert.objects.get(event__source_url=f"/side-effect-check/results/{check.pk}/")
+    return Alert.objects.get(event__source_url=reverse("sideeffects:result", kwargs={"pk": check.pk}))
 
 
 def acknowledged_alert(patient):
@@ -203,42 +201,42 @@ def plan_phase(patient):
 
 REFERRAL_ENDPOINTS = [
     # The referring doctor's pages: only the doctor who made the referral (not one of `people`).
-    Endpoint("referral, doctor's page", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/",
+    Endpoint("referral, doctor's page", make=accepted_referral, url=lambda r: reverse("referrals:detail", args=[r.pk]),
              patient_reads=False, care_team_reads=False),
     Endpoint("send referral", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/send/", method="post",
              data=lambda r: {}, patient_reads=False, care_team_reads=False),
-    Endpoint("cancel referral, doctor", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/cancel/",
+    Endpoint("cancel referral, doctor", make=accepted_referral, url=lambda r: reverse("referrals:cancel", args=[r.pk]),
              method="post", data=lambda r: {"cancel-reason": "Moved away"}, patient_reads=False,
              care_team_reads=False),
     # Cancer Care intake: the team that accepted it (a sent referral is every team's queue).
     Endpoint("referral, intake page", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/",
              patient_reads=False),
     # Already accepted: the team's nurse gets the page with the error on the team field (400).
-    Endpoint("accept referral", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/accept/",
+    Endpoint("accept referral", make=accepted_referral, url=lambda r: reverse("referrals:intake_accept", args=[r.pk]),
              method="post", data=lambda r: {"accept-team": ""}, patient_reads=False, ok_status=(400,)),
-    Endpoint("reject referral", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/reject/",
+    Endpoint("reject referral", make=accepted_referral, url=lambda r: reverse("referrals:intake_reject", args=[r.pk]),
              method="post", data=lambda r: {"reject-reason": ""}, patient_reads=False, ok_status=(400,)),
     Endpoint("complete referral", make=scheduled_referral, url=lambda r: f"/referrals/intake/{r.pk}/complete/",
              method="post", data=lambda r: {}, patient_reads=False, ok_status=(302,)),
     Endpoint("cancel referral, intake", make=accepted_referral, url=lambda r: f"/referrals/intake/{r.pk}/cancel/",
              method="post", data=lambda r: {"cancel-reason": "Moved away"}, patient_reads=False, ok_status=(302,)),
     # The patient's own pages.
-    Endpoint("visit preparation", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/prepare/",
+    Endpoint("visit preparation", make=accepted_referral, url=lambda r: reverse("referrals:prepare", args=[r.pk]),
              care_team_reads=False),
-    Endpoint("pre-visit questions", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/prepare/questions/",
+    Endpoint("pre-visit questions", make=accepted_referral, url=lambda r: reverse("referrals:questions", args=[r.pk]),
              care_team_reads=False),
     Endpoint("agree the team sees my records", make=accepted_referral, url=lambda r: f"/referrals/{r.pk}/share/",
              method="post", data=lambda r: {}, care_team_reads=False, ok_status=(302,)),
     Endpoint("FHIR ServiceRequest read", make=accepted_referral, kind=FHIR_READ,
-             url=lambda r: f"/fhir/ServiceRequest/{r.fhir_id}"),
+             url=lambda r: reverse("fhir:service_request", kwargs={"resource_id": r.fhir_id})),
     Endpoint("FHIR ServiceRequest search by id", make=accepted_referral, kind=FHIR_SEARCH,
-             url=lambda r: f"/fhir/ServiceRequest?_id={r.fhir_id}"),
+             url=lambda r: f"{reverse('fhir:service_request_type')}?_id={r.fhir_id}"),
     Endpoint("FHIR ServiceRequest search by subject", make=accepted_referral, kind=FHIR_SEARCH,
              url=lambda r: f"/fhir/ServiceRequest?subject:identifier={USER_IDENTIFIER_SYSTEM}|{r.patient_id}"),
 ]
 
 APPOINTMENT_ENDPOINTS = [
-    Endpoint("booking page", make=accepted_referral, url=lambda r: f"/appointments/book/{r.pk}/",
+    Endpoint("booking page", make=accepted_referral, url=lambda r: reverse("appointments:book", args=[r.pk]),
              patient_reads=False),
     Endpoint("appointment calendar file", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/calendar.ics"),
     Endpoint("ask to cancel or change", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/change/",
@@ -246,30 +244,30 @@ APPOINTMENT_ENDPOINTS = [
     Endpoint("cancel appointment page", make=booked_appointment, url=lambda a: f"/appointments/{a.pk}/cancel/",
              patient_reads=False),
     Endpoint("appointment attended or missed", make=booked_appointment, method="post",
-             url=lambda a: f"/appointments/{a.pk}/outcome/", data=lambda a: {"outcome": "noshow"},
+             url=lambda a: reverse("appointments:outcome", kwargs={"pk": a.pk}), data=lambda a: {"outcome": "noshow"},
              ok_status=(302,), patient_reads=False),
-    Endpoint("change request page", make=change_request, url=lambda c: f"/appointments/requests/{c.pk}/",
+    Endpoint("change request page", make=change_request, url=lambda c: reverse("appointments:handle", args=[c.pk]),
              patient_reads=False),
     Endpoint("FHIR Appointment read", make=booked_appointment, kind=FHIR_READ,
-             url=lambda a: f"/fhir/Appointment/{a.fhir_id}"),
+             url=lambda a: reverse("fhir:appointment", kwargs={"resource_id": a.fhir_id})),
     Endpoint("FHIR Appointment search by id", make=booked_appointment, kind=FHIR_SEARCH,
-             url=lambda a: f"/fhir/Appointment?_id={a.fhir_id}"),
+             url=lambda a: f"{reverse('fhir:appointment_type')}?_id={a.fhir_id}"),
     Endpoint("FHIR Appointment search by patient", make=booked_appointment, kind=FHIR_SEARCH,
              url=lambda a: f"/fhir/Appointment?patient:identifier={USER_IDENTIFIER_SYSTEM}|{a.patient_id}"),
 ]
 
 PLAN_ENDPOINTS = [
     Endpoint("treatment plan (care team)", make=treatment_plan, patient_reads=False,
-             url=lambda p: f"/treatment-plan/patients/{p.patient_id}/"),
+             url=lambda p: reverse("journey:patient", kwargs={"patient_id": p.patient_id})),
     Endpoint("apply a plan template", make=treatment_plan, patient_reads=False,
-             url=lambda p: f"/treatment-plan/patients/{p.patient_id}/new/"),
+             url=lambda p: reverse("journey:apply", kwargs={"patient_id": p.patient_id})),
     Endpoint("change a plan phase", make=plan_phase, patient_reads=False,
-             url=lambda ph: f"/treatment-plan/plans/{ph.plan_id}/phases/{ph.pk}/"),
+             url=lambda ph: reverse("journey:edit_phase", kwargs={"plan_id": ph.plan_id, "phase_id": ph.pk})),
     Endpoint("remove a plan phase", make=plan_phase, patient_reads=False,
-             url=lambda ph: f"/treatment-plan/plans/{ph.plan_id}/phases/{ph.pk}/remove/"),
+             url=lambda ph: reverse("journey:remove_phase", kwargs={"plan_id": ph.plan_id, "phase_id": ph.pk})),
     Endpoint("add a plan phase", make=treatment_plan, patient_reads=False,
-             url=lambda p: f"/treatment-plan/plans/{p.pk}/phases/add/"),
-    Endpoint("end a plan", make=treatment_plan, url=lambda p: f"/treatment-plan/plans/{p.pk}/end/", method="post",
+             url=lambda p: reverse("journey:add_phase", kwargs={"plan_id": p.pk})),
+    Endpoint("end a plan", make=treatment_plan, url=lambda p: reverse("journey:end_plan", args=[p.pk]), method="post",
              data=lambda p: {"status": "stopped"}, ok_status=(302,), patient_reads=False),
     Endpoint("FHIR CarePlan read", make=treatment_plan, kind=FHIR_READ, url=lambda p: f"/fhir/CarePlan/{p.fhir_id}"),
     Endpoint("FHIR CarePlan search by subject", make=treatment_plan, kind=FHIR_SEARCH,
@@ -281,9 +279,9 @@ ENDPOINTS = [
     Endpoint("questionnaire response page", make=questionnaire_response,
              url=lambda r: f"/questionnaires/responses/{r.fhir_id}/"),
     Endpoint("FHIR QuestionnaireResponse read", make=questionnaire_response, kind=FHIR_READ,
-             url=lambda r: f"/fhir/QuestionnaireResponse/{r.fhir_id}"),
+             url=lambda r: reverse("fhir:questionnaire_response", kwargs={"resource_id": r.fhir_id})),
     Endpoint("FHIR QuestionnaireResponse search by id", make=questionnaire_response, kind=FHIR_SEARCH,
-             url=lambda r: f"/fhir/QuestionnaireResponse?_id={r.fhir_id}"),
+             url=lambda r: f"{reverse('fhir:questionnaire_response_type')}?_id={r.fhir_id}"),
     Endpoint("FHIR QuestionnaireResponse search by subject", make=questionnaire_response, kind=FHIR_SEARCH,
              url=lambda r: f"/fhir/QuestionnaireResponse?subject:identifier={USER_IDENTIFIER_SYSTEM}|{r.subject_id}"),
     # The back-pain program is the patient's own: their care team does not open it here.
@@ -292,21 +290,21 @@ ENDPOINTS = [
     Endpoint("back-pain 'ask my care team to clear me'", make=gate_stopped, care_team_reads=False, method="post",
              url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/ask-care-team/", ok_status=(302,)),
     Endpoint("back-pain clearance request (care team)", make=clearance_request, patient_reads=False,
-             url=lambda r: f"/back-pain-program/team/clearance-requests/{r.pk}/"),
+             url=lambda r: reverse("backpain:team_request", kwargs={"pk": r.pk})),
     Endpoint("back-pain program start", make=gate_result, care_team_reads=False, method="post",
-             url=lambda r: "/back-pain-program/start/", data=lambda r: {"response": str(r.fhir_id)},
+             url=lambda r: reverse("backpain:start"), data=lambda r: {"response": str(r.fhir_id)},
              ok_status=(302,)),
-    Endpoint("diary entry", make=diary_entry, url=lambda e: f"/diary/entries/{e.pk}/"),
-    Endpoint("diary trends", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/"),
-    Endpoint("diary CSV", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/export.csv"),
-    Endpoint("diary PDF", make=diary_entry, url=lambda e: f"/diary/patients/{e.patient_id}/summary.pdf"),
-    Endpoint("side-effect check result", make=check_result, url=lambda c: f"/side-effect-check/results/{c.pk}/"),
-    Endpoint("alert", make=red_alert, url=lambda a: f"/care-team/alerts/{a.pk}/", patient_reads=False),
-    Endpoint("care team's patient page", make=red_alert, url=lambda a: f"/care-team/patients/{a.patient_id}/",
+    Endpoint("diary entry", make=diary_entry, url=lambda e: reverse("diary:entry", kwargs={"pk": e.pk})),
+    Endpoint("diary trends", make=diary_entry, url=lambda e: reverse("diary:patient_trends", args=[e.patient_id])),
+    Endpoint("diary CSV", make=diary_entry, url=lambda e: reverse("diary:patient_export", args=[e.patient_id])),
+    Endpoint("diary PDF", make=diary_entry, url=lambda e: reverse("diary:patient_summary", args=[e.patient_id])),
+    Endpoint("side-effect check result", make=check_result, url=lambda c: reverse("sideeffects:result", args=[c.pk])),
+    Endpoint("alert", make=red_alert, url=lambda a: reverse("alerts:detail", kwargs={"pk": a.pk}), patient_reads=False),
+    Endpoint("care team's patient page", make=red_alert, url=lambda a: reverse("alerts:patient", args=[a.patient_id]),
              patient_reads=False),
-    Endpoint("acknowledge alert", make=red_alert, url=lambda a: f"/care-team/alerts/{a.pk}/acknowledge/",
+    Endpoint("acknowledge alert", make=red_alert, url=lambda a: reverse("alerts:acknowledge", kwargs={"pk": a.pk}),
              method="post", data=lambda a: {}, ok_status=(302, 303), patient_reads=False),
-    Endpoint("resolve alert", make=acknowledged_alert, url=lambda a: f"/care-team/alerts/{a.pk}/resolve/",
+    Endpoint("resolve alert", make=acknowledged_alert, url=lambda a: reverse("alerts:resolve", kwargs={"pk": a.pk}),
              method="post", data=lambda a: {"note": "Called back; seen in clinic."}, ok_status=(302, 303),
              patient_reads=False),
     *REFERRAL_ENDPOINTS,
@@ -324,24 +322,15 @@ ENDPOINTS = [
 
 @pytest.fixture
 def people(db):
-    User = get_user_model()
-
-    def patient(email):
-        return services.register_patient(email=email, password=PASSWORD, first_name="Pat",
-                                         consent_wording=forms.CONSENT_WORDING)
-
-    def staff(username):
-        return User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-
-    team_a, team_b = CareTeam.objects.create(name="Team A"), CareTeam.objects.create(name="Team B")
-    found = {"patient A": patient("a@example.org"), "patient B": patient("b@example.org"),
-             "A's nurse": staff("nurse-of-a"), "B's nurse": staff("nurse-of-b")}
-    careteam.assign_patient(None, team_a, found["patient A"])
-    careteam.assign_patient(None, team_b, found["patient B"])
-    careteam.add_member(None, team_a, found["A's nurse"], "nurse")
-    careteam.add_member(None, team_b, found["B's nurse"], "nurse")
-    for username in ("editor", "reviewer", "admin"):
-        found[username] = User.objects.get(username=username)
+    team_a, team_b = CareTeamFactory(name="Team A"), CareTeamFactory(name="Team B")
+    found = {"patient A": PatientFactory(email="a@example.org", team=team_a),
+             "patient B": PatientFactory(email="b@example.org", team=team_b),
+             "A's nurse": NurseFactory(username="nurse-of-a", email="nurse-of-a@example.org", first_name="",
+                                       last_name="", team=team_a),
+             "B's nurse": NurseFactory(username="nurse-of-b", email="nurse-of-b@example.org", first_name="",
+                                       last_name="", team=team_b),
+             "editor": EditorFactory(), "reviewer": ReviewerFactory(),
+             "admin": get_user_model().objects.create_superuser("admin.test", "admin.test@example.org", PASSWORD)}
     found["anonymous"] = None
     return found
 

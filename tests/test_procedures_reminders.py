@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from factories import PatientFactory
 
-from careguide.accounts.services import register_patient
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists, reminders, services
 from careguide.procedures.models import ReminderSent
@@ -22,8 +22,7 @@ TOMORROW = dt.date(2026, 11, 22)
 
 
 def patient(email, first_name="Pat"):
-    return register_patient(email=email, password="a-long-test-password", first_name=first_name,
-                            consent_wording="I agree.")
+    return PatientFactory(email=email, first_name=first_name)
 
 
 def plan(user, slug="lumbar-puncture", day=TOMORROW, remind=True):

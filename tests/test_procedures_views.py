@@ -8,16 +8,17 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from factories import PatientFactory
 
-from careguide.accounts.services import register_patient
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists, forms
 from careguide.procedures.models import SavedChecklist
 
 pytestmark = pytest.mark.django_db
 
-INDEX = "/prepare/"
-BIOPSY = "/prepare/biopsy/"
+INDEX = reverse("procedures:index")
+BIOPSY = reverse("procedures:detail", kwargs={"slug": "biopsy"})
 CARE_TEAM_PHONE = "510-555-0100"  # content/site.yaml
 TOTAL = len(checklists.get("biopsy").tick_ids())
 # 10:00 in California on Nov 21 2026.
@@ -25,8 +26,7 @@ NOW = dt.datetime(2026, 11, 21, 18, 0, tzinfo=dt.UTC)
 
 
 def make_patient(email="pat@example.org", first_name="Pat"):
-    return register_patient(email=email, password="a-long-test-password", first_name=first_name,
-                            consent_wording="I agree.")
+    return PatientFactory(email=email, first_name=first_name)
 
 
 @pytest.fixture
@@ -85,15 +85,15 @@ def test_a_visitor_reads_a_checklist_without_checkboxes_and_is_invited_to_sign_i
 
 
 def test_when_to_call_says_911_first_then_the_care_team_with_its_number(client):
-    calls = soup(client.get("/prepare/lumbar-puncture/")).select(".procedures-call h3")
+    calls = soup(client.get(reverse("procedures:detail", args=["lumbar-puncture"]))).select(".procedures-call h3")
     texts = [h.get_text(" ", strip=True) for h in calls]
     assert texts[0] == "Call 911 now if:"
     assert texts[1] == f"Call your care team at {CARE_TEAM_PHONE} if:"
 
 
 def test_an_unknown_checklist_is_a_404(client):
-    assert client.get("/prepare/brain-surgery/").status_code == 404
-    assert client.get("/prepare/brain-surgery/pdf").status_code == 404
+    assert client.get(reverse("procedures:detail", kwargs={"slug": "brain-surgery"})).status_code == 404
+    assert client.get(reverse("procedures:pdf", kwargs={"slug": "brain-surgery"})).status_code == 404
 
 
 # --- a patient ticks items off ------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_the_urls_carry_no_ids():
 # --- print -----------------------------------------------------------------------------------
 
 def test_the_pdf_is_a_pdf_for_anyone(client):
-    response = client.get("/prepare/radiation-treatment/pdf")
+    response = client.get(reverse("procedures:pdf", kwargs={"slug": "radiation-treatment"}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -240,7 +240,7 @@ def test_the_pdf_is_a_pdf_for_anyone(client):
 def test_a_patients_pdf_is_private(client, patient):
     client.force_login(patient)
     post(client, ticked=["bring-id"])
-    response = client.get("/prepare/biopsy/pdf")
+    response = client.get(reverse("procedures:pdf", kwargs={"slug": "biopsy"}))
     assert response.content.startswith(b"%PDF") and "no-store" in response["Cache-Control"]
 
 
@@ -254,6 +254,6 @@ def test_the_page_a_patient_sees_reads_at_grade_8_or_below(client, patient):
     from careguide.library.readability import MAX_GRADE, grade, html_segments
 
     client.force_login(patient)
-    for url in (INDEX, BIOPSY, "/prepare/stem-cell-transplant/"):
+    for url in (INDEX, BIOPSY, reverse("procedures:detail", kwargs={"slug": "stem-cell-transplant"})):
         main = str(soup(client.get(url)).main)
         assert grade(html_segments(main)) <= MAX_GRADE, url

@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from factories import PatientFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sideeffects_support import answers, text
@@ -286,7 +286,7 @@ def test_every_unsafe_change_is_caught(change):
 @pytest.fixture
 def patient_client_factory(db):
     def make():
-        user = get_user_model().objects.create_user("p@example.org", "p@example.org", "a long password 123")
+        user = PatientFactory(email="p@example.org")
         client = Client()
         client.force_login(user)
         return client

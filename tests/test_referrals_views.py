@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from referrals_support import S, make_people, make_referral, soup, text
 
 from careguide.audit.models import AuditEvent
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.django_db
 def people(db):
     return make_people()
 
-NEW = "/referrals/new/"
-INTAKE = "/referrals/intake/"
-MINE = "/referrals/mine/"
+NEW = reverse("referrals:new")
+INTAKE = reverse("referrals:intake")
+MINE = reverse("referrals:mine")
 
 
 def refer(client, **fields):
@@ -56,7 +57,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, people):
 
 @pytest.mark.parametrize(("url", "who", "says"), [
     (NEW, "patient", "Your account is not a primary-care account"),
-    ("/referrals/", "nurse", "Your account is not a primary-care account"),
+    (reverse("referrals:list"), "nurse", "Your account is not a primary-care account"),
     (INTAKE, "gp", "Your account is not part of a care team"),
     (INTAKE, "patient", "Your account is not part of a care team"),
     (MINE, "gp", "Your account is not a patient account"),
@@ -73,9 +74,9 @@ def test_the_wrong_role_gets_a_clear_403_page(client, people, url, who, says):
 def test_pages_are_private_and_not_indexed(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     for who, url in [("gp", "/referrals/"), ("gp", NEW), ("gp", f"/referrals/{referral.pk}/"), ("nurse", INTAKE),
-                     ("nurse", f"/referrals/intake/{referral.pk}/"), ("patient", MINE),
-                     ("patient", f"/referrals/{referral.pk}/prepare/"),
-                     ("patient", f"/referrals/{referral.pk}/prepare/questions/")]:
+                     ("nurse", reverse("referrals:intake_detail", kwargs={"pk": referral.pk})), ("patient", MINE),
+                     ("patient", reverse("referrals:prepare", kwargs={"pk": referral.pk})),
+                     ("patient", reverse("referrals:questions", kwargs={"pk": referral.pk}))]:
         client.force_login(getattr(people, who))
         response = client.get(url)
         assert response.status_code == 200, url
@@ -149,12 +150,12 @@ def test_save_a_draft_then_send_it(client, people):
     referral = Referral.objects.get()
     assert referral.status == S.DRAFT
     assert "saved as a draft" in text(client.get(response["Location"]))
-    response = client.post(f"/referrals/{referral.pk}/send/")
+    response = client.post(reverse("referrals:send", kwargs={"pk": referral.pk}))
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == S.SENT
     # Sending again (a double click, back and resend) lands on the same page; nothing is sent twice.
-    again = client.post(f"/referrals/{referral.pk}/send/")
+    again = client.post(reverse("referrals:send", kwargs={"pk": referral.pk}))
     assert again.status_code == 302 and again["Location"] == response["Location"]
     assert list(referral.history.values_list("status", flat=True)) == [S.DRAFT, S.SENT]
 
@@ -162,7 +163,7 @@ def test_save_a_draft_then_send_it(client, people):
 def test_cancelling_needs_a_reason_which_the_history_then_shows(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.gp)
-    response = client.post(f"/referrals/{referral.pk}/cancel/", {"cancel-reason": "  "})
+    response = client.post(reverse("referrals:cancel", kwargs={"pk": referral.pk}), {"cancel-reason": "  "})
     assert response.status_code == 400
     assert error_summary(response) == ["Enter the reason for cancelling the referral"]
     assert soup(response).find(class_="error-summary").find("a")["href"] == "#id_cancel-reason"
@@ -179,9 +180,9 @@ def test_my_referrals_lists_only_mine_and_another_doctors_referral_is_404(client
     mine = make_referral(people.gp, people.patient, S.SENT)
     theirs = make_referral(people.other_gp, people.other_patient, S.SENT)
     client.force_login(people.gp)
-    listing = text(client.get("/referrals/"))
+    listing = text(client.get(reverse("referrals:list")))
     assert "Pat" in listing and "Oscar" not in listing
-    assert client.get(f"/referrals/{mine.pk}/").status_code == 200
+    assert client.get(reverse("referrals:detail", kwargs={"pk": mine.pk})).status_code == 200
     for url in (f"/referrals/{theirs.pk}/", f"/referrals/{theirs.pk}/send/", f"/referrals/{theirs.pk}/cancel/"):
         response = client.get(url) if url.endswith(f"{theirs.pk}/") else client.post(url, {"cancel-reason": "x"})
         assert response.status_code == 404, url
@@ -218,8 +219,8 @@ def test_the_queue_shows_urgent_first_then_oldest_and_the_teams_accepted_ones(cl
     assert links == [f"/referrals/intake/{r.pk}/" for r in (new_urgent, old_routine, newer_routine)]
     assert [a["href"] for a in accepted.tbody.find_all("a")] == [f"/referrals/intake/{ours.pk}/"]
     assert "Theirs" not in page.get_text() and "A draft" not in page.get_text()
-    assert client.get(f"/referrals/intake/{theirs.pk}/").status_code == 404
-    assert client.get(f"/referrals/intake/{draft.pk}/").status_code == 404
+    assert client.get(reverse("referrals:intake_detail", kwargs={"pk": theirs.pk})).status_code == 404
+    assert client.get(reverse("referrals:intake_detail", kwargs={"pk": draft.pk})).status_code == 404
     read_patients = set(AuditEvent.objects.filter(actor=people.nurse, action="read", detail="referral intake")
                         .values_list("patient", flat=True))
     assert read_patients == {people.patient.pk, people.other_patient.pk}
@@ -228,7 +229,7 @@ def test_the_queue_shows_urgent_first_then_oldest_and_the_teams_accepted_ones(cl
 def test_reading_a_referral_is_audited_with_the_patient(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
-    response = client.get(f"/referrals/intake/{referral.pk}/")
+    response = client.get(reverse("referrals:intake_detail", kwargs={"pk": referral.pk}))
     assert response.status_code == 200
     assert "Lump in the thigh" in text(response)
     assert AuditEvent.objects.filter(actor=people.nurse, action="read", patient=people.patient,
@@ -238,7 +239,7 @@ def test_reading_a_referral_is_audited_with_the_patient(client, people):
 def test_accept_for_my_team_gives_the_team_the_referral(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
-    response = client.post(f"/referrals/intake/{referral.pk}/accept/", {"accept-team": people.team.pk})
+    response = client.post(reverse("referrals:intake_accept", args=[referral.pk]), {"accept-team": people.team.pk})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.team) == (S.ACCEPTED, people.team)
@@ -265,10 +266,10 @@ def test_two_staff_accept_at_once_and_the_second_is_told_clearly(client, people)
     first.force_login(people.nurse)
     second.force_login(people.other_nurse)
     # Both have the referral open while it is waiting.
-    assert first.get(f"/referrals/intake/{referral.pk}/").status_code == 200
-    assert second.get(f"/referrals/intake/{referral.pk}/").status_code == 200
+    assert first.get(reverse("referrals:intake_detail", kwargs={"pk": referral.pk})).status_code == 200
+    assert second.get(reverse("referrals:intake_detail", kwargs={"pk": referral.pk})).status_code == 200
     assert first.post(f"/referrals/intake/{referral.pk}/accept/", {"accept-team": people.team.pk}).status_code == 302
-    response = second.post(f"/referrals/intake/{referral.pk}/accept/",
+    response = second.post(reverse("referrals:intake_accept", kwargs={"pk": referral.pk}),
                            {"accept-team": people.other_team.pk, "seen": "sent"})
     assert response.status_code == 409
     assert "This referral was already accepted by Nia Nurse. Nothing was changed." in text(response)
@@ -278,15 +279,15 @@ def test_two_staff_accept_at_once_and_the_second_is_told_clearly(client, people)
     assert referral.team == people.team
     assert not scoping.can_see_patient(people.other_nurse, people.patient)
     # Without having seen it waiting, the id is simply not found.
-    assert second.post(f"/referrals/intake/{referral.pk}/accept/",
+    assert second.post(reverse("referrals:intake_accept", kwargs={"pk": referral.pk}),
                        {"accept-team": people.other_team.pk}).status_code == 404
 
 
 def test_the_accept_form_says_what_the_user_saw(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
-    page = soup(client.get(f"/referrals/intake/{referral.pk}/"))
-    form = page.find("form", action=f"/referrals/intake/{referral.pk}/accept/")
+    page = soup(client.get(reverse("referrals:intake_detail", kwargs={"pk": referral.pk})))
+    form = page.find("form", action=reverse("referrals:intake_accept", kwargs={"pk": referral.pk}))
     assert form.find("input", attrs={"name": "seen"})["value"] == "sent"
     assert [o.get_text() for o in form.find("select").find_all("option")] == ["Oncology team A"]
 
@@ -294,16 +295,16 @@ def test_the_accept_form_says_what_the_user_saw(client, people):
 def test_reject_needs_a_reason_and_the_doctor_sees_it(client, people):
     referral = make_referral(people.gp, people.patient, S.SENT)
     client.force_login(people.nurse)
-    response = client.post(f"/referrals/intake/{referral.pk}/reject/", {"reject-reason": ""})
+    response = client.post(reverse("referrals:intake_reject", kwargs={"pk": referral.pk}), {"reject-reason": ""})
     assert response.status_code == 400
     assert error_summary(response) == ["Enter the reason for turning down the referral"]
-    response = client.post(f"/referrals/intake/{referral.pk}/reject/",
+    response = client.post(reverse("referrals:intake_reject", kwargs={"pk": referral.pk}),
                            {"reject-reason": "Needs an orthopedic clinic first"})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == S.REJECTED
     client.force_login(people.gp)
-    page = text(client.get(f"/referrals/{referral.pk}/"))
+    page = text(client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})))
     assert "Rejected Nia Nurse" in page and "Needs an orthopedic clinic first" in page
 
 
@@ -312,14 +313,14 @@ def test_complete_after_the_visit_and_cancel_with_a_reason(client, people):
     accepted = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.nurse)
     # Not yet scheduled: completing is refused with a message.
-    refused = client.post(f"/referrals/intake/{accepted.pk}/complete/")
+    refused = client.post(reverse("referrals:intake_complete", kwargs={"pk": accepted.pk}))
     assert refused.status_code == 409
     assert "it cannot be moved to completed" in text(refused)
-    assert client.post(f"/referrals/intake/{scheduled.pk}/complete/").status_code == 302
+    assert client.post(reverse("referrals:intake_complete", kwargs={"pk": scheduled.pk})).status_code == 302
     scheduled.refresh_from_db()
     assert scheduled.status == S.COMPLETED
-    assert client.post(f"/referrals/intake/{accepted.pk}/cancel/", {"cancel-reason": ""}).status_code == 400
-    assert client.post(f"/referrals/intake/{accepted.pk}/cancel/",
+    assert client.post(reverse("referrals:intake_cancel", args=[accepted.pk]), {"cancel-reason": ""}).status_code == 400
+    assert client.post(reverse("referrals:intake_cancel", kwargs={"pk": accepted.pk}),
                        {"cancel-reason": "Patient moved away"}).status_code == 302
     accepted.refresh_from_db()
     assert accepted.status == S.CANCELLED
@@ -362,7 +363,7 @@ def test_an_accepted_referral_links_to_getting_ready_and_shows_the_visit(client,
 def test_the_preparation_page_says_what_happens_what_to_bring_and_when_to_call(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team, urgency="urgent")
     client.force_login(people.patient)
-    page = soup(client.get(f"/referrals/{referral.pk}/prepare/"))
+    page = soup(client.get(reverse("referrals:prepare", kwargs={"pk": referral.pk})))
     headings = [h.get_text(strip=True) for h in page.find_all("h2")]
     for heading in ("What happens at your first visit", "What to bring", "Questions you may want to ask",
                     "Questions before your visit", "When to call"):
@@ -379,16 +380,16 @@ def test_the_preparation_page_says_what_happens_what_to_bring_and_when_to_call(c
 def test_there_is_nothing_to_prepare_for_before_acceptance_or_after_the_end(client, people, status):
     referral = make_referral(people.gp, people.patient, status, team=people.team)
     client.force_login(people.patient)
-    assert client.get(f"/referrals/{referral.pk}/prepare/").status_code == 404
-    assert client.get(f"/referrals/{referral.pk}/prepare/questions/").status_code == 404
+    assert client.get(reverse("referrals:prepare", kwargs={"pk": referral.pk})).status_code == 404
+    assert client.get(reverse("referrals:questions", kwargs={"pk": referral.pk})).status_code == 404
 
 
 def test_another_patient_gets_404(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.other_patient)
-    assert client.get(f"/referrals/{referral.pk}/prepare/").status_code == 404
-    assert client.get(f"/referrals/{referral.pk}/prepare/questions/").status_code == 404
-    assert client.post(f"/referrals/{referral.pk}/prepare/questions/", ANSWERS).status_code == 404
+    assert client.get(reverse("referrals:prepare", kwargs={"pk": referral.pk})).status_code == 404
+    assert client.get(reverse("referrals:questions", kwargs={"pk": referral.pk})).status_code == 404
+    assert client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}), ANSWERS).status_code == 404
 
 
 ANSWERS = {"concern": "Pain in my left leg", "medicines": "Ibuprofen 400 mg", "allergies": "Penicillin",
@@ -399,7 +400,7 @@ ANSWERS = {"concern": "Pain in my left leg", "medicines": "Ibuprofen 400 mg", "a
 def test_the_patient_sends_answers_and_the_clinician_sees_them(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.patient)
-    response = client.post(f"/referrals/{referral.pk}/prepare/questions/", ANSWERS)
+    response = client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}), ANSWERS)
     assert response.status_code == 303
     assert response["Location"] == f"/referrals/{referral.pk}/prepare/#your-answers"
     referral.refresh_from_db()
@@ -407,12 +408,12 @@ def test_the_patient_sends_answers_and_the_clinician_sees_them(client, people):
     assert record.subject == people.patient
     assert AuditEvent.objects.filter(actor=people.patient, action="update", object_id=str(referral.pk),
                                      detail="pre-visit answers").exists()
-    page = text(client.get(f"/referrals/{referral.pk}/prepare/"))
+    page = text(client.get(reverse("referrals:prepare", kwargs={"pk": referral.pk})))
     assert "Thank you. We sent your answers to the Cancer Care team." in page
     assert "Pain in my left leg" in page and "Spanish" in page
 
     client.force_login(people.oncologist)
-    staff_page = text(client.get(f"/referrals/intake/{referral.pk}/"))
+    staff_page = text(client.get(reverse("referrals:intake_detail", kwargs={"pk": referral.pk})))
     for answer in ("Pain in my left leg", "Ibuprofen 400 mg", "Penicillin", "My mother, breast cancer", "Spanish"):
         assert answer in staff_page
     assert AuditEvent.objects.filter(actor=people.oncologist, action="read", patient=people.patient,
@@ -423,7 +424,7 @@ def test_the_patient_sends_answers_and_the_clinician_sees_them(client, people):
 def test_a_missing_answer_is_named_and_nothing_is_stored(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.patient)
-    response = client.post(f"/referrals/{referral.pk}/prepare/questions/", {**ANSWERS, "concern": ""})
+    response = client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}), {**ANSWERS, "concern": ""})
     assert response.status_code == 200
     assert soup(response).find(class_="error-summary")
     assert "What is your main health concern right now?" in soup(response).find(class_="error-summary").get_text()
@@ -435,13 +436,13 @@ def test_a_missing_answer_is_named_and_nothing_is_stored(client, people):
 def test_answers_can_be_changed_and_sent_again_before_the_visit(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.patient)
-    client.post(f"/referrals/{referral.pk}/prepare/questions/", ANSWERS)
-    form = soup(client.get(f"/referrals/{referral.pk}/prepare/questions/"))
+    client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}), ANSWERS)
+    form = soup(client.get(reverse("referrals:questions", kwargs={"pk": referral.pk})))
     assert form.find("textarea", attrs={"name": "concern"}).get_text() .strip() == "Pain in my left leg"
-    client.post(f"/referrals/{referral.pk}/prepare/questions/",
+    client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}),
                 {**ANSWERS, "interpreter": "no", "interpreter.language": "", "family": "no", "family.who": ""})
     referral.refresh_from_db()
-    page = text(client.get(f"/referrals/{referral.pk}/prepare/"))
+    page = text(client.get(reverse("referrals:prepare", kwargs={"pk": referral.pk})))
     assert "Spanish" not in page and "My mother" not in page
     assert QuestionnaireResponse.objects.filter(subject=people.patient).count() == 2
 
@@ -449,7 +450,7 @@ def test_answers_can_be_changed_and_sent_again_before_the_visit(client, people):
 def test_answers_are_not_stored_once_the_referral_was_cancelled_meanwhile(client, people):
     referral = make_referral(people.gp, people.patient, S.ACCEPTED, team=people.team)
     client.force_login(people.patient)
-    client.get(f"/referrals/{referral.pk}/prepare/questions/")
+    client.get(reverse("referrals:questions", kwargs={"pk": referral.pk}))
     services.cancel(referral, people.nurse, "Patient moved away")
-    assert client.post(f"/referrals/{referral.pk}/prepare/questions/", ANSWERS).status_code == 404
+    assert client.post(reverse("referrals:questions", kwargs={"pk": referral.pk}), ANSWERS).status_code == 404
     assert not QuestionnaireResponse.objects.filter(subject=people.patient).exists()

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import include, path
+from django.urls import include, path, reverse
+from factories import PASSWORD, CareTeamFactory, PatientFactory, UserFactory
 
-from careguide.accounts import forms, services
 from careguide.accounts.roles import NURSES, ONCOLOGISTS, PATIENTS
 from careguide.audit.models import AuditEvent
 from careguide.careteam import services as careteam
@@ -32,8 +32,7 @@ from careguide.questionnaires.models import QuestionnaireResponse
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a calm walk by the river 7"
-SIGN_IN = "/account/sign-in/"
+SIGN_IN = reverse("accounts:sign_in")
 
 
 def queue_page(request):
@@ -53,20 +52,19 @@ urlpatterns = [
 # --- people ------------------------------------------------------------------------------------
 
 def make_patient(email, first_name="Pat"):
-    return services.register_patient(email=email, password=PASSWORD, first_name=first_name,
-                                     consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email=email, first_name=first_name)
 
 
 def make_staff(username, **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+    return UserFactory(username=username, email=f"{username}@example.org", **extra)
 
 
 @pytest.fixture
 def world(db):
     """Two teams with a patient and a nurse each, an oncologist in both teams, and a patient
     in no team."""
-    team_a = CareTeam.objects.create(name="Team A")
-    team_b = CareTeam.objects.create(name="Team B")
+    team_a = CareTeamFactory(name="Team A")
+    team_b = CareTeamFactory(name="Team B")
     people = {
         "ann": make_patient("ann@example.org", "Ann"),
         "bea": make_patient("bea@example.org", "Bea"),
@@ -129,8 +127,8 @@ def test_inactive_accounts_see_nothing(world):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer", "admin"])
-def test_editors_reviewers_and_admins_see_no_patient(world, username):
-    user = get_user_model().objects.get(username=username)
+def test_editors_reviewers_and_admins_see_no_patient(world, username, person):
+    user = person(username)
     assert not patients_visible_to(user).filter(groups__name=PATIENTS).exists()
     assert not can_see_patient(user, world["ann"])
 
@@ -201,7 +199,7 @@ def test_admin_screens_add_a_member_through_the_audited_service(client, world):
     admin = get_user_model().objects.get(username="admin")
     client.force_login(admin)
     newcomer = make_staff("nurse-new")
-    response = client.post("/admin/care_team_members/new/",
+    response = client.post(reverse("care_team_members:add"),
                            {"team": world["team_b"].pk, "user": newcomer.pk, "role": "nurse"})
     assert response.status_code == 302
     membership = Membership.objects.get(user=newcomer)
@@ -209,9 +207,9 @@ def test_admin_screens_add_a_member_through_the_audited_service(client, world):
     assert newcomer.groups.filter(name=NURSES).exists()
     assert can_see_patient(newcomer, world["bea"])
     # A patient is not offered as a member, and posting one is refused by the form.
-    form = client.get("/admin/care_team_members/new/").content.decode()
+    form = client.get(reverse("care_team_members:add")).content.decode()
     assert "ann@example.org" not in form
-    refused = client.post("/admin/care_team_members/new/", {"team": world["team_b"].pk, "user": world["ann"].pk,
+    refused = client.post(reverse("care_team_members:add"), {"team": world["team_b"].pk, "user": world["ann"].pk,
                                                              "role": "nurse"})
     assert refused.status_code == 200 and not Membership.objects.filter(user=world["ann"]).exists()
 
@@ -219,7 +217,7 @@ def test_admin_screens_add_a_member_through_the_audited_service(client, world):
 def test_admin_screens_remove_a_patient_from_a_team_with_an_audit_entry(client, world):
     client.force_login(get_user_model().objects.get(username="admin"))
     link = TeamPatient.objects.get(patient=world["bea"])
-    response = client.post(f"/admin/care_team_patients/delete/{link.pk}/")
+    response = client.post(reverse("care_team_patients:delete", kwargs={"pk": link.pk}))
     assert response.status_code == 302
     assert not can_see_patient(world["nurse_b"], world["bea"])
     assert AuditEvent.objects.filter(object_type="careteam.teampatient", action="delete", patient=world["bea"]).exists()
@@ -228,7 +226,7 @@ def test_admin_screens_remove_a_patient_from_a_team_with_an_audit_entry(client, 
 def test_deleting_a_team_ends_its_access_and_audits_each_removal(client, world):
     client.force_login(get_user_model().objects.get(username="admin"))
     team = world["team_b"]
-    assert client.post(f"/admin/care_teams/delete/{team.pk}/").status_code == 302
+    assert client.post(reverse("care_teams:delete", kwargs={"pk": team.pk})).status_code == 302
     assert not CareTeam.objects.filter(name="Team B").exists()
     assert not can_see_patient(world["nurse_b"], world["bea"]) and not is_care_team(world["nurse_b"])
     assert not world["nurse_b"].groups.exists()
@@ -238,14 +236,14 @@ def test_deleting_a_team_ends_its_access_and_audits_each_removal(client, world):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer", "nurse"])
-def test_only_admins_reach_the_care_team_screens(client, world, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    for url in ("/admin/care_teams/", "/admin/care_team_members/", "/admin/care_team_patients/new/"):
+def test_only_admins_reach_the_care_team_screens(client, world, username, person):
+    client.force_login(person(username))
+    for url in (reverse("care_teams:index"), reverse("care_team_members:index"), reverse("care_team_patients:add")):
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert not response.get("Location", "").startswith("/admin/care_team")
     # and the menu does not offer them
-    assert "/admin/care_teams/" not in client.get("/admin/", follow=True).content.decode()
+    assert "/admin/care_teams/" not in client.get(reverse("wagtailadmin_home"), follow=True).content.decode()
 
 
 # --- registration and the default team ---------------------------------------------------------
@@ -289,7 +287,7 @@ def test_a_next_page_wins_over_the_queue(client, world):
 
 
 @override_settings(ROOT_URLCONF=__name__)
-@pytest.mark.parametrize("next_url", ["", "/admin/", "/admin/pages/"])
+@pytest.mark.parametrize("next_url", ["", reverse("wagtailadmin_home"), reverse("wagtailadmin_explore_root")])
 def test_a_patient_never_lands_in_the_admin(client, world, next_url):
     response = client.post(SIGN_IN, {"username": "ann@example.org", "password": PASSWORD, "next": next_url})
     assert response.status_code == 302 and response.url == "/account/"

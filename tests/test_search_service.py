@@ -4,9 +4,11 @@ the run uses (SQLite FTS5 here, PostgreSQL under scripts/with-postgres)."""
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from careguide.search import indexer
 from careguide.search import query as query_language
@@ -148,8 +150,16 @@ def test_empty_or_oversized_query_is_refused(indexed, query):
 
 @pytest.mark.parametrize(
     "query", ['"AND OR NEAR(', "bone AND", "NOT cancer*", "^(", "col:umn", '"""', "ALL-", "'; drop table x"])
-def test_query_syntax_characters_do_not_crash(indexed, query):
+def test_query_syntax_characters_do_not_crash(indexed, client, query):
     search(query)
+    # A person who types them gets the results page, with what they typed still in the box
+    # and in the heading, not an error.
+    response = client.get(reverse("search:search"), {"q": query})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("#search-page-q")["value"] == query
+    assert page.select_one("#search-page-q-error") is None
+    assert page.select_one("h1").get_text() == f"Search results for “{query}”"
 
 
 def test_nothing_found(indexed):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from careguide.library.content.files import ContentError
 from careguide.search.models import Synonym
@@ -203,10 +204,10 @@ def test_admin_lists_and_searches_synonyms(client, admin_user, no_synonyms):
     Synonym.objects.create(term="chemo", equivalents="chemotherapy")
     Synonym.objects.create(term="rads", equivalents="radiation therapy")
     client.force_login(admin_user)
-    listing = client.get("/admin/snippets/careguide_search/synonym/")
+    listing = client.get(reverse("wagtailsnippets_careguide_search_synonym:list"))
     assert listing.status_code == 200
     assert "chemo" in listing.content.decode() and "rads" in listing.content.decode()
-    found = client.get("/admin/snippets/careguide_search/synonym/", {"q": "radiation"})
+    found = client.get(reverse("wagtailsnippets_careguide_search_synonym:list"), {"q": "radiation"})
     assert found.status_code == 200
     body = found.content.decode()
     assert "radiation therapy" in body and "chemotherapy" not in body
@@ -215,7 +216,7 @@ def test_admin_lists_and_searches_synonyms(client, admin_user, no_synonyms):
 def test_admin_add_refreshes_the_map(client, admin_user, no_synonyms):
     assert synonym_map() == {}
     client.force_login(admin_user)
-    response = client.post("/admin/snippets/careguide_search/synonym/add/",
+    response = client.post(reverse("wagtailsnippets_careguide_search_synonym:add"),
                            {"term": "onc", "equivalents": "oncologist"})
     assert response.status_code == 302
     assert synonym_map() == {"onc": ["oncologist"]}

@@ -18,7 +18,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 # Importing the report's hooks registers its admin URL and menu item before the URLconf is
 # first loaded, even before careguide/search/wagtail_hooks.py imports it (imports run once).
@@ -33,7 +33,7 @@ urlpatterns = [path("", include("careguide.search.urls")), *site_urls.urlpattern
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
-PAGE, API = "/search/", "/api/search"
+PAGE, API = reverse("search:search"), reverse("search:api")
 
 
 # --- a fake service with the interface of careguide.search.service ----------------------
@@ -387,15 +387,15 @@ def test_record_counts_and_keeps_first_and_last_seen():
     assert row.first_seen.date() == dt.date(2025, 3, 1) and row.last_seen.date() == dt.date(2025, 3, 4)
 
 
-def test_only_the_words_are_kept_never_who_searched(client, fake):
+def test_only_the_words_are_kept_never_who_searched(client, fake, editor):
     # The model has no place for a person: adding one must be a deliberate change here.
     assert {f.name for f in ZeroResultQuery._meta.get_fields()} == {"id", "query", "count", "first_seen",
                                                                      "last_seen"}
     fake.response = Response(query="x")
-    client.force_login(get_user_model().objects.get(username="editor"))
+    client.force_login(editor)
     client.get(PAGE, {"q": "nothing here at all"}, REMOTE_ADDR="203.0.113.9")
     row = ZeroResultQuery.objects.values().get()
-    assert "203.0.113.9" not in json.dumps(row, default=str) and "editor" not in json.dumps(row, default=str)
+    assert "203.0.113.9" not in json.dumps(row, default=str) and editor.username not in json.dumps(row, default=str)
 
 
 def test_a_failed_write_never_breaks_the_search(client, fake, monkeypatch, caplog):
@@ -412,7 +412,7 @@ def test_a_failed_write_never_breaks_the_search(client, fake, monkeypatch, caplo
 
 # --- the editors' report ----------------------------------------------------------------
 
-REPORT = "/admin/reports/searches-with-no-results/"
+REPORT = reverse("search_zero_results_report")
 
 
 @pytest.fixture
@@ -430,8 +430,8 @@ def report_rows(response):
 
 
 @pytest.mark.parametrize("username", ["editor", "reviewer", "admin"])
-def test_content_staff_see_the_report_sorted_by_count(client, zero_rows, username):
-    client.force_login(get_user_model().objects.get(username=username))
+def test_content_staff_see_the_report_sorted_by_count(client, zero_rows, username, person):
+    client.force_login(person(username))
     response = client.get(REPORT)
     assert response.status_code == 200
     rows = report_rows(response)
@@ -444,7 +444,7 @@ def test_content_staff_see_the_report_sorted_by_count(client, zero_rows, usernam
     rows = report_rows(client.get(REPORT, {"ordering": "-last_seen"}))
     assert [row[0] for row in rows] == ["acupuncture", "bone mets diet"]
     # In the Reports menu.
-    assert "Searches with no results" in client.get("/admin/").content.decode()
+    assert "Searches with no results" in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_the_report_exports_csv_for_editors(client, zero_rows, editor):
@@ -473,7 +473,7 @@ def test_an_admin_user_outside_the_content_roles_is_refused(client, zero_rows):
     response = client.get(REPORT)
     # Wagtail turns the refusal into a redirect to the dashboard with a message.
     assert response.status_code == 302 and response["Location"] == "/admin/"
-    assert "Searches with no results" not in client.get("/admin/").content.decode()
+    assert "Searches with no results" not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 # --- with the real service (run by the lead once careguide/search/service.py is in) -----

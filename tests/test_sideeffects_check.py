@@ -2,13 +2,13 @@
 page, stored checks and who may read them."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
+from factories import CareTeamFactory, NurseFactory, PatientFactory, TeamPatientFactory
 from sideeffects_support import CHECK, answers, main_text, post_step, take_check, text
 
 from careguide.alerts.models import TriageEvent
 from careguide.audit.models import AuditEvent
-from careguide.careteam.models import CareTeam, Membership, TeamPatient
 from careguide.questionnaires.models import QuestionnaireResponse
 from careguide.sideeffects.models import SideEffectCheck, Treatment, TreatmentProfile
 
@@ -24,13 +24,9 @@ ANSWER_SETS = {
 }
 
 
-def user(name):
-    return get_user_model().objects.create_user(name, f"{name}@example.org", "a long password 123")
-
-
 @pytest.fixture
 def patient(db):
-    return user("pat")
+    return PatientFactory(email="pat@example.org")
 
 
 @pytest.fixture
@@ -177,7 +173,7 @@ def test_an_anonymous_result_says_the_care_team_has_not_been_told(client):
     assert "Your care team has not been told" in text(page)
     assert not SideEffectCheck.objects.exists()
     assert not TriageEvent.objects.exists()
-    assert Client().get("/side-effect-check/result/")["Location"] == CHECK
+    assert Client().get(reverse("sideeffects:anonymous_result"))["Location"] == CHECK
 
 
 def test_a_signed_in_check_is_stored_audited_and_sent_to_the_alerts(patient_client, patient):
@@ -194,7 +190,7 @@ def test_a_signed_in_check_is_stored_audited_and_sent_to_the_alerts(patient_clie
     assert event.disposition == "red" and event.source == "check" and event.source_url == location
     page = patient_client.get(location)
     assert "Your check is saved" in text(page)
-    history = patient_client.get("/side-effect-check/results/")
+    history = patient_client.get(reverse("sideeffects:history"))
     assert f'href="{location}"' in history.content.decode()
     assert "Call the 24-hour cancer care line now" in text(history)
 
@@ -237,34 +233,32 @@ def stored_check(patient_client, patient):
 
 def test_another_patient_gets_404(stored_check):
     other = Client()
-    other.force_login(user("other"))
-    assert other.get(f"/side-effect-check/results/{stored_check.pk}/").status_code == 404
-    assert stored_check.pk not in [c.pk for c in other.get("/side-effect-check/results/").context["rows"]]
+    other.force_login(PatientFactory(email="other@example.org"))
+    assert other.get(reverse("sideeffects:result", kwargs={"pk": stored_check.pk})).status_code == 404
+    assert stored_check.pk not in [c.pk for c in other.get(reverse("sideeffects:history")).context["rows"]]
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(stored_check):
     from django.conf import settings
     from django.shortcuts import resolve_url
 
-    for url in (f"/side-effect-check/results/{stored_check.pk}/", "/side-effect-check/results/"):
+    for url in (reverse("sideeffects:result", kwargs={"pk": stored_check.pk}), reverse("sideeffects:history")):
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
 
 def test_the_care_team_reads_it_and_the_read_is_audited(stored_check, patient):
-    team = CareTeam.objects.create(name="Team S")
-    nurse = user("nurse-s")
-    Membership.objects.create(team=team, user=nurse, role="nurse")
-    outsider = user("nurse-t")
-    Membership.objects.create(team=CareTeam.objects.create(name="Team T"), user=outsider, role="nurse")
-    TeamPatient.objects.create(team=team, patient=patient)
+    team = CareTeamFactory(name="Team S")
+    nurse = NurseFactory(username="nurse-s", team=team)
+    outsider = NurseFactory(username="nurse-t", team=CareTeamFactory(name="Team T"))
+    TeamPatientFactory(team=team, patient=patient)
     client = Client()
     client.force_login(nurse)
-    page = client.get(f"/side-effect-check/results/{stored_check.pk}/")
+    page = client.get(reverse("sideeffects:result", kwargs={"pk": stored_check.pk}))
     assert page.status_code == 200
     assert "Contact your care team within 24 hours" in text(page)
     assert AuditEvent.objects.filter(actor=nurse, action="read", patient=patient,
                                      object_type="sideeffects.sideeffectcheck").count() == 1
     client.force_login(outsider)
-    assert client.get(f"/side-effect-check/results/{stored_check.pk}/").status_code == 404
+    assert client.get(reverse("sideeffects:result", kwargs={"pk": stored_check.pk})).status_code == 404

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
+from factories import PatientFactory
 
 from careguide.audit.models import AuditEvent
 from careguide.sideeffects.models import ContextCorrection, Treatment, TreatmentProfile
@@ -75,7 +76,7 @@ def test_the_reasons_are_plain_words():
 
 @pytest.fixture
 def patient(db):
-    return get_user_model().objects.create_user("tp", "tp@example.org", "a long password 123")
+    return PatientFactory(email="tp@example.org")
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_no_profile_means_all_false(patient):
 
 # --- The profile page --------------------------------------------------------------------------
 
-URL = "/side-effect-check/treatment/"
+URL = reverse("sideeffects:treatment")
 
 
 def management(**totals):
@@ -184,7 +185,7 @@ def test_errors_name_the_field(patient_client):
 
 @pytest.mark.django_db
 def test_another_patients_treatment_cannot_be_edited(patient_client, patient):
-    other = get_user_model().objects.create_user("tp2", "tp2@example.org", "a long password 123")
+    other = PatientFactory(email="tp2@example.org")
     theirs = Treatment.objects.create(profile=TreatmentProfile.objects.create(patient=other),
                                       kind="chemotherapy", start_date="2025-01-01", ongoing=True)
     data = profile_post(**{**management(), "chemotherapy-INITIAL_FORMS": "1", "chemotherapy-0-id": str(theirs.pk),
@@ -244,7 +245,7 @@ def test_signed_out_visitors_are_sent_to_sign_in():
 
 @pytest.mark.django_db
 def test_the_account_page_links_to_the_profile_and_the_check(patient_client):
-    content = patient_client.get("/account/").content.decode()
+    content = patient_client.get(reverse("accounts:home")).content.decode()
     assert 'href="/side-effect-check/treatment/"' in content
     assert 'href="/side-effect-check/?restart=1"' in content
     assert 'href="/side-effect-check/results/"' in content

@@ -8,14 +8,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from factories import GPFactory
 from test_signin_lockout import LIMIT, PASSWORD, WRONG, nurse, patient, signed_in  # noqa: F401
-
-from careguide.accounts.roles import PRIMARY_CARE
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +35,9 @@ def through_proxy(client, username, password, forwarded, remote=PROXY):
 def test_a_guesser_behind_the_proxy_cannot_lock_the_nurse_out(nurse):
     attacker, colleague = Client(), Client()
     for _ in range(LIMIT):
-        response = through_proxy(attacker, "nurse", WRONG, ATTACKER)
+        response = through_proxy(attacker, nurse.username, WRONG, ATTACKER)
     assert response.status_code == 429  # the guesser is paused ...
-    assert through_proxy(colleague, "nurse", PASSWORD, NURSE_PC).status_code == 302  # ... the nurse is not
+    assert through_proxy(colleague, nurse.username, PASSWORD, NURSE_PC).status_code == 302  # ... the nurse is not
     assert signed_in(colleague)
 
 
@@ -53,30 +50,29 @@ def test_a_patient_is_not_locked_out_by_someone_else_behind_the_proxy(patient):
 def test_what_a_client_writes_in_x_forwarded_for_is_not_believed(nurse):
     # Through the proxy: the guesser claims to be the nurse's computer; nginx appends the real address.
     for _ in range(LIMIT):
-        response = through_proxy(Client(), "nurse", WRONG, f"{NURSE_PC}, {ATTACKER}")
+        response = through_proxy(Client(), nurse.username, WRONG, f"{NURSE_PC}, {ATTACKER}")
     assert response.status_code == 429
-    assert through_proxy(Client(), "nurse", PASSWORD, NURSE_PC).status_code == 302
+    assert through_proxy(Client(), nurse.username, PASSWORD, NURSE_PC).status_code == 302
 
 
 def test_a_direct_client_is_counted_by_its_own_address_whatever_header_it_sends(nurse):
     # Not from the proxy: the header is ignored, so changing it on every guess does not help.
     for attempt in range(LIMIT):
-        response = through_proxy(Client(), "nurse", WRONG, f"192.0.2.{attempt}", remote="192.0.2.200")
+        response = through_proxy(Client(), nurse.username, WRONG, f"192.0.2.{attempt}", remote="192.0.2.200")
     assert response.status_code == 429
     # ... nor does claiming the nurse's address lock her out.
-    assert through_proxy(Client(), "nurse", PASSWORD, NURSE_PC).status_code == 302
+    assert through_proxy(Client(), nurse.username, PASSWORD, NURSE_PC).status_code == 302
 
 
 def test_a_malformed_header_from_the_proxy_counts_under_the_proxy(nurse):
     for _ in range(LIMIT):
-        response = through_proxy(Client(), "nurse", WRONG, "not-an-address")
+        response = through_proxy(Client(), nurse.username, WRONG, "not-an-address")
     assert response.status_code == 429
-    assert through_proxy(Client(), "nurse", PASSWORD, NURSE_PC).status_code == 302
+    assert through_proxy(Client(), nurse.username, PASSWORD, NURSE_PC).status_code == 302
 
 
 def test_primary_care_doctors_are_signed_out_after_thirty_idle_minutes(client):
-    doctor = get_user_model().objects.create_user("dr.rivera", "dr.rivera@clinic.example", PASSWORD)
-    doctor.groups.add(Group.objects.get_or_create(name=PRIMARY_CARE)[0])
+    GPFactory(username="dr.rivera", email="dr.rivera@clinic.example", first_name="", last_name="")
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         assert client.post(reverse("accounts:sign_in"), {"username": "dr.rivera", "password": PASSWORD}) \

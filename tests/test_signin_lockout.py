@@ -7,39 +7,31 @@ from datetime import timedelta
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
-
-from careguide.accounts import forms, services
+from factories import PASSWORD, CareTeamFactory, NurseFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a calm walk by the river 7"
 WRONG = "not the password at all"
-SIGN_IN = "/account/sign-in/"
-ADMIN_SIGN_IN = "/admin/login/"
+SIGN_IN = reverse("accounts:sign_in")
+ADMIN_SIGN_IN = reverse("wagtailadmin_login")
 LIMIT = 5
 
 
 @pytest.fixture
 def patient(db):
-    return services.register_patient(email="ann@example.org", password=PASSWORD, first_name="Ann",
-                                     consent_wording=forms.CONSENT_WORDING)
+    return PatientFactory(email="ann@example.org", first_name="Ann")
 
 
 @pytest.fixture
 def editor_with_password(editor):
-    editor.set_password(PASSWORD)
-    editor.save()
-    return editor
+    return editor  # factories give every account PASSWORD
 
 
 @pytest.fixture
 def nurse(db):
-    nurse = get_user_model().objects.get(username="nurse")
-    nurse.set_password(PASSWORD)
-    nurse.save()
-    return nurse
+    return NurseFactory(username="nurse.lock", team=CareTeamFactory())
 
 
 def text(response) -> str:
@@ -106,7 +98,7 @@ def test_a_lockout_is_for_one_account_from_one_address(client, patient, nurse):
     assert elsewhere.status_code == 302
     client.logout()
     # ... and a colleague on the same connection can still sign in.
-    assert client.post(SIGN_IN, {"username": "nurse", "password": PASSWORD}).status_code == 302
+    assert client.post(SIGN_IN, {"username": nurse.username, "password": PASSWORD}).status_code == 302
 
 
 def test_a_successful_sign_in_clears_the_count(client, patient):
@@ -127,17 +119,18 @@ def test_the_lockout_page_tells_when_and_names_the_time(client, patient):
 # --- lockout on the admin sign-in ---------------------------------------------------------------
 
 def test_the_admin_sign_in_locks_too(client, editor_with_password):
-    fail(client, ADMIN_SIGN_IN, "editor")
-    response = client.post(ADMIN_SIGN_IN, {"username": "editor", "password": PASSWORD})
+    fail(client, ADMIN_SIGN_IN, editor_with_password.username)
+    response = client.post(ADMIN_SIGN_IN, {"username": editor_with_password.username, "password": PASSWORD})
     assert response.status_code == 429
     assert BeautifulSoup(response.content, "html.parser").h1.get_text() == "Sign-in is paused"
     assert not signed_in(client)
 
 
 def test_failures_on_either_page_count_together(client, editor_with_password):
-    fail(client, ADMIN_SIGN_IN, "editor", times=3)
-    fail(client, SIGN_IN, "editor", times=2)
-    assert client.post(ADMIN_SIGN_IN, {"username": "editor", "password": PASSWORD}).status_code == 429
+    username = editor_with_password.username
+    fail(client, ADMIN_SIGN_IN, username, times=3)
+    fail(client, SIGN_IN, username, times=2)
+    assert client.post(ADMIN_SIGN_IN, {"username": username, "password": PASSWORD}).status_code == 429
 
 
 # --- sessions end --------------------------------------------------------------------------------
@@ -145,13 +138,13 @@ def test_failures_on_either_page_count_together(client, editor_with_password):
 def test_staff_are_signed_out_after_thirty_idle_minutes(client, nurse):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.post(SIGN_IN, {"username": "nurse", "password": PASSWORD})
+        client.post(SIGN_IN, {"username": nurse.username, "password": PASSWORD})
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
-        assert client.get("/account/").status_code == 200  # still there, and the clock restarts
+        assert client.get(reverse("accounts:home")).status_code == 200  # still there, and the clock restarts
     with time_machine.travel(start + timedelta(minutes=29 + 29), tick=False):
-        assert client.get("/account/").status_code == 200
+        assert client.get(reverse("accounts:home")).status_code == 200
     with time_machine.travel(start + timedelta(minutes=29 + 29 + 31), tick=False):
-        response = client.get("/account/")
+        response = client.get(reverse("accounts:home"))
         assert response.status_code == 302 and response.url.startswith(SIGN_IN)
         assert not signed_in(client)
 
@@ -161,20 +154,20 @@ def test_patients_have_no_idle_limit_but_eight_hours_at_most(client, patient):
     with time_machine.travel(start, tick=False):
         client.post(SIGN_IN, {"username": "ann@example.org", "password": PASSWORD})
     with time_machine.travel(start + timedelta(hours=2), tick=False):
-        assert client.get("/account/").status_code == 200
+        assert client.get(reverse("accounts:home")).status_code == 200
     with time_machine.travel(start + timedelta(hours=8, minutes=1), tick=False):
-        assert client.get("/account/").status_code == 302
+        assert client.get(reverse("accounts:home")).status_code == 302
 
 
 def test_nobody_stays_signed_in_longer_than_eight_hours_however_busy(client, nurse):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.post(SIGN_IN, {"username": "nurse", "password": PASSWORD})
+        client.post(SIGN_IN, {"username": nurse.username, "password": PASSWORD})
     for minutes in range(20, 8 * 60, 20):  # busy all day: a request every 20 minutes
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
-            assert client.get("/account/").status_code == 200, minutes
+            assert client.get(reverse("accounts:home")).status_code == 200, minutes
     with time_machine.travel(start + timedelta(hours=8, minutes=1), tick=False):
-        assert client.get("/account/").status_code == 302
+        assert client.get(reverse("accounts:home")).status_code == 302
         assert not signed_in(client)
 
 
@@ -182,7 +175,7 @@ def test_an_editor_in_the_admin_is_signed_out_when_idle(client, editor):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.force_login(editor)
-        assert client.get("/admin/").status_code == 200
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
     with time_machine.travel(start + timedelta(minutes=31), tick=False):
-        response = client.get("/admin/")
+        response = client.get(reverse("wagtailadmin_home"))
         assert response.status_code == 302 and response.url.startswith(ADMIN_SIGN_IN)

@@ -10,17 +10,20 @@ account. Wagtail's own /admin/login/ does the same for anyone who is not an admi
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
-
-from careguide.accounts import forms, services
-from careguide.accounts.roles import EDITORS, PRIMARY_CARE, REVIEWERS
-from careguide.careteam import services as careteam
-from careguide.careteam.models import CareTeam
+from factories import (
+    PASSWORD,
+    CareTeamFactory,
+    EditorFactory,
+    GPFactory,
+    NurseFactory,
+    OncologistFactory,
+    PatientFactory,
+    ReviewerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a calm walk by the river 7"
 PLACES = {
     "nurse": "alerts:queue",
     "oncologist": "alerts:queue",
@@ -34,18 +37,14 @@ PLACES = {
 
 @pytest.fixture
 def people():
-    User = get_user_model()
-    team = CareTeam.objects.create(name="Team for sign-in")
-    made = {}
-    for username, role in (("nurse", "nurse"), ("oncologist", "oncologist")):
-        made[username] = User.objects.create_user(f"staff.{username}", password=PASSWORD)
-        careteam.add_member(None, team, made[username], role)
-    for username, group in (("doctor", PRIMARY_CARE), ("writer", EDITORS), ("checker", REVIEWERS)):
-        made[username] = User.objects.create_user(f"staff.{username}", password=PASSWORD)
-        made[username].groups.add(Group.objects.get(name=group))
-    made["boss"] = User.objects.create_superuser("staff.boss", password=PASSWORD)
-    made["pat@example.org"] = services.register_patient(email="pat@example.org", password=PASSWORD,
-                                                        first_name="Pat", consent_wording=forms.CONSENT_WORDING)
+    team = CareTeamFactory(name="Team for sign-in")
+    made = {"nurse": NurseFactory(username="staff.nurse", team=team),
+            "oncologist": OncologistFactory(username="staff.oncologist", team=team),
+            "doctor": GPFactory(username="staff.doctor"),
+            "writer": EditorFactory(username="staff.writer"),
+            "checker": ReviewerFactory(username="staff.checker")}
+    made["boss"] = get_user_model().objects.create_superuser("staff.boss", password=PASSWORD)
+    made["pat@example.org"] = PatientFactory(email="pat@example.org")
     return made
 
 

@@ -16,8 +16,8 @@ from careguide.triage import deployment
 from careguide.triage.api import MAX_BODY_BYTES
 
 CASES = Path(__file__).resolve().parent / "data" / "eval" / "triage" / "cases_dev.jsonl"
-SIDE_EFFECTS_URL = "/api/triage/side-effects"
-BACK_PAIN_URL = "/api/triage/back-pain"
+SIDE_EFFECTS_URL = reverse("triage_api:side_effects")
+BACK_PAIN_URL = reverse("triage_api:back_pain")
 
 
 @pytest.fixture
