@@ -3,7 +3,6 @@
 import itertools
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,6 +13,7 @@ from factories import PatientFactory
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import CONTENT
 
 from careguide.audit.models import AuditEvent
 from careguide.backpain import gate, services
@@ -25,7 +25,7 @@ from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain
 pytestmark = pytest.mark.django_db
 
 GATE = reverse("backpain:gate")
-GATE_FILE = Path(__file__).resolve().parents[1] / "content" / "questionnaires" / "back-pain-gate.json"
+GATE_FILE = CONTENT / "questionnaires" / "back-pain-gate.json"
 DEFINITION = engine.parse_questionnaire(json.loads(GATE_FILE.read_text()))
 STEP_ITEMS = [  # (step, item linkId) in the order they are asked
     (0, "legs.symptoms"),

@@ -4,13 +4,13 @@ The whole published grading table is checked row by row against ``composite_grad
 term whose item has that row's attribute combination."""
 
 import csv
-from pathlib import Path
 
 import pytest
+from paths import REPO
 
 from careguide.diary import proctcae, wording
 
-SHARED = Path(__file__).resolve().parents[1] / "careguide" / "diary" / "data"
+SHARED = REPO / "careguide" / "diary" / "data"
 TABLE_ROWS = list(csv.DictReader((SHARED / "proctcae_composite_grading_table.csv").open(encoding="utf-8")))
 
 

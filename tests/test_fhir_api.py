@@ -6,8 +6,8 @@ that names the element (or the questionnaire item's linkId) at fault."""
 import copy
 import json
 import uuid
-from pathlib import Path
 
+import paths
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -17,7 +17,7 @@ from careguide.fhir.validation import validate
 from careguide.questionnaires import services, versions
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 
-EVAL = Path(__file__).resolve().parent / "data" / "eval" / "fhir-questionnaires"  # copy of shared/eval
+EVAL = paths.EVAL / "fhir-questionnaires"  # copy of shared/eval
 EVAL_FILES = sorted(p.name for p in EVAL.glob("*.json"))
 FHIR_JSON = "application/fhir+json"
 

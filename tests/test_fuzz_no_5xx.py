@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -25,6 +24,7 @@ from factories import CareTeamFactory, GPFactory, NurseFactory, PatientFactory, 
 from fuzz_support import CHARSETS, NASTY, dump, every_log, fill, forms_on, json_values, nasty_text, picks, post_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import EVAL
 
 from careguide.journey import catalog
 from careguide.journey import services as journey
@@ -34,7 +34,7 @@ from careguide.questionnaires.models import Questionnaire
 from careguide.referrals import services as referrals
 from careguide.referrals.models import Slot
 
-DATA = Path(__file__).resolve().parent / "data" / "eval"
+DATA = EVAL
 
 MAX_EXAMPLES = {
     "fhir_search": 100, "fhir_read": 50, "fhir_create": 100, "triage": 100, "search": 50,

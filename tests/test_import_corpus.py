@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from paths import EVAL
 from wagtail.models import Page
 
 from careguide.library.models import LibraryPage, SyndicatedIndexPage, SyndicatedPage, TopicPage
@@ -26,7 +27,7 @@ from careguide.search.sections import extract_sections
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data" / "eval" / "search"
+DATA = EVAL / "search"
 SMALL = DATA / "corpus_small.jsonl"
 DEV = DATA / "medquad_cancergov_dev.jsonl"
 NCI = "National Cancer Institute (cancer.gov)"

@@ -6,14 +6,14 @@ fault and nothing at all is written."""
 import json
 import shutil
 from io import StringIO
-from pathlib import Path
 
+import paths
 import pytest
 from django.core.management import CommandError, call_command
 
 from careguide.questionnaires.models import Questionnaire
 
-EVAL = Path(__file__).resolve().parent / "data" / "eval" / "fhir-questionnaires"  # copy of shared/eval
+EVAL = paths.EVAL / "fhir-questionnaires"  # copy of shared/eval
 EVAL_FILES = sorted(EVAL.glob("*.json"))
 
 

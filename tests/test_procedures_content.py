@@ -2,17 +2,17 @@
 the facts the seeds give, and clear errors naming the file and the field for a bad file."""
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
+from paths import CONTENT
 
 from careguide.library.content.files import ContentError
 from careguide.library.readability import MAX_GRADE, grade
 from careguide.procedures import checklists
 from careguide.procedures.checklists import SECTION_KEYS, read_all, read_checklist
 
-FOLDER = Path(__file__).resolve().parents[1] / "content" / "procedures"
+FOLDER = CONTENT / "procedures"
 ALL = read_all(FOLDER)
 EXPECTED = {"biopsy", "surgery", "bone-cancer-surgery", "radiation-planning", "radiation-treatment",
             "chemotherapy-infusion", "lumbar-puncture", "stem-cell-transplant"}

@@ -1,13 +1,13 @@
 """The printed checklist: what it says (ticks, date, numbers) and that it is a PDF."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from paths import CONTENT
 
 from careguide.procedures import checklists, pdf
 
-ALL = checklists.read_all(Path(__file__).resolve().parents[1] / "content" / "procedures")
+ALL = checklists.read_all(CONTENT / "procedures")
 CHECKLIST = ALL["biopsy"]
 PHONES = pdf.Phones(emergency="911", care_team="510-555-0100")
 

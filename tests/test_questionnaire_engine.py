@@ -5,15 +5,15 @@ refused and with what words, and the score a calculated item shows."""
 
 import copy
 import json
-from pathlib import Path
 
+import paths
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from careguide.questionnaires import engine
 
-EVAL = Path(__file__).resolve().parent / "data" / "eval" / "fhir-questionnaires"  # copy of shared/eval
+EVAL = paths.EVAL / "fhir-questionnaires"  # copy of shared/eval
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 

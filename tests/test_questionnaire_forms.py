@@ -9,8 +9,8 @@ import copy
 import json
 import re
 import uuid
-from pathlib import Path
 
+import paths
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.sessions.backends.db import SessionStore
@@ -24,7 +24,7 @@ from careguide.questionnaires import engine, services, versions
 from careguide.questionnaires.models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
 from careguide.questionnaires.views import QuestionnaireFillView
 
-EVAL = Path(__file__).resolve().parent / "data" / "eval" / "fhir-questionnaires"  # copy of shared/eval
+EVAL = paths.EVAL / "fhir-questionnaires"  # copy of shared/eval
 EVAL_FILES = sorted(p.name for p in EVAL.glob("*.json"))
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 PAGE = {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [

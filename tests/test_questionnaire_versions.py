@@ -8,8 +8,8 @@ against it. The shipped files go live only with their sign-off (content/question
 import copy
 import json
 import shutil
-from pathlib import Path
 
+import paths
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -26,7 +26,7 @@ from careguide.sideeffects import safety
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = Path(__file__).resolve().parents[1] / "content" / "questionnaires"
+CONTENT = paths.CONTENT / "questionnaires"
 CHECK_URL = "http://careguide.invalid/fhir/Questionnaire/side-effect-check"
 SHIPPED = json.loads((CONTENT / "side-effect-check.json").read_text())
 ON_TREATMENT = {"context.on_sact": "yes", "context.immunosuppressed": "no", "context.ici": "no"}

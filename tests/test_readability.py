@@ -2,18 +2,18 @@
 published page; editors see the grade."""
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from paths import TEST_DATA
 
 from careguide.library.readability import MAX_GRADE, as_sentence, grade, html_segments
 
 pytestmark = pytest.mark.django_db
 
-FACTS = yaml.safe_load((Path(__file__).parent / "data" / "seed_facts.yaml").read_text())
+FACTS = yaml.safe_load((TEST_DATA / "seed_facts.yaml").read_text())
 
 
 def test_every_live_page_is_at_grade_8_or_below(live_pages):

@@ -11,11 +11,12 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from paths import EVAL
 
 from careguide.search import bench
 from careguide.search.models import SearchEntry
 
-DATA = Path(__file__).parent / "data" / "eval" / "search"
+DATA = EVAL / "search"
 DEV = DATA / "medquad_cancergov_dev.jsonl"
 SMALL = DATA / "corpus_small.jsonl"
 SYNONYMS = Path(settings.BASE_DIR) / "content" / "search" / "synonyms.yaml"

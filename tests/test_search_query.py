@@ -9,8 +9,8 @@ answer sits in a treatment section ("The 3 phases of treatment": "treatment usua
 to 3 years").
 """
 
-from pathlib import Path
 
+import paths
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +26,7 @@ from careguide.search.query import (
 )
 from careguide.search.synonyms import parse_synonyms
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = paths.CONTENT
 SYNONYMS_FILE = CONTENT / "search" / "synonyms.yaml"
 
 

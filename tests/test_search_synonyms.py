@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from paths import CONTENT
 
 from careguide.library.content.files import ContentError
 from careguide.search.models import Synonym
 from careguide.search.query import SynonymIndex, analyse
 from careguide.search.synonyms import load_synonyms, parse_synonyms, synonym_map
 
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "content" / "search" / "synonyms.yaml"
+SYNONYMS_FILE = CONTENT / "search" / "synonyms.yaml"
 
 SMALL = """\
 synonyms:

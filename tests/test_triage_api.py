@@ -4,18 +4,18 @@ database: pytest-django refuses any query, so the API is proven to store nothing
 
 import json
 import logging
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
+from paths import EVAL
 
 from careguide.triage import deployment
 from careguide.triage.api import MAX_BODY_BYTES
 
-CASES = Path(__file__).resolve().parent / "data" / "eval" / "triage" / "cases_dev.jsonl"
+CASES = EVAL / "triage" / "cases_dev.jsonl"
 SIDE_EFFECTS_URL = reverse("triage_api:side_effects")
 BACK_PAIN_URL = reverse("triage_api:back_pain")
 

@@ -9,12 +9,12 @@ import itertools
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from paths import EVAL
 
 from careguide.library.readability import MAX_GRADE, grade
 from careguide.triage.back_pain import back_pain_rules, evaluate_back_pain, load_rule_set
@@ -22,7 +22,7 @@ from careguide.triage.engine import RULES_DIR, InputError, RuleSetError
 from careguide.triage.tools import TOOLS
 
 # A copy of shared/eval/triage/cases_dev.jsonl (see tests/data/eval/README.md), so a clone tests alone.
-CASES = Path(__file__).resolve().parent / "data" / "eval" / "triage" / "cases_dev.jsonl"
+CASES = EVAL / "triage" / "cases_dev.jsonl"
 RULES_FILE = RULES_DIR / "back_pain.yaml"
 
 # Field names and dispositions fixed by the contract.

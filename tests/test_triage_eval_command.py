@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from paths import EVAL
 
 # A copy of shared/eval/triage/cases_dev.jsonl (see tests/data/eval/README.md), so a clone tests alone.
-CASES = Path(__file__).resolve().parent / "data" / "eval" / "triage" / "cases_dev.jsonl"
+CASES = EVAL / "triage" / "cases_dev.jsonl"
 CAREGUIDE = Path(sys.executable).with_name("careguide")
 
 

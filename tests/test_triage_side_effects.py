@@ -6,12 +6,12 @@ the document (so a wrong edit to the YAML fails), and for the properties the doc
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from paths import EVAL
 
 from careguide.library.readability import MAX_GRADE, grade
 from careguide.triage.contract import read_cases, split_lines
@@ -25,7 +25,7 @@ from careguide.triage.side_effects import (
 )
 from careguide.triage.tools import TOOLS
 
-CASES = Path(__file__).resolve().parent / "data" / "eval" / "triage" / "cases_dev.jsonl"
+CASES = EVAL / "triage" / "cases_dev.jsonl"
 RULES_FILE = RULES_DIR / "side_effects.yaml"
 ORDER = ("emergency", "red", "amber", "green")  # most urgent first, fixed by the contract
 
