@@ -1,4 +1,4 @@
-"""Helpers for tests/test_fuzz_no_5xx.py: nasty values, a form filler that reads the real page,
+"""Helpers for tests/whole_site/test_fuzz_no_5xx.py: nasty values, a form filler that reads the real page,
 and a log collector that sees every logger (ours do not propagate to the root).
 
 Every free-text value the fuzz sends carries SENTINEL, so a log line that repeats what a person

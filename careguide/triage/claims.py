@@ -1,7 +1,7 @@
 """Find every "when to call" claim in text a person reads, and check it against the rules.
 
 Pure Python: the test suite feeds it the text of every rendered page, PDF and email
-(tests/test_clinical_truth.py). A *claim* is a threshold a sentence states with the action it
+(tests/whole_site/test_clinical_truth.py). A *claim* is a threshold a sentence states with the action it
 attaches to it: "call now if your temperature is 100.4°F (38°C) or higher", "call within 24
 hours if you throw up 3 to 5 times in 24 hours". The vocabulary of patterns:
 

@@ -32,6 +32,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
-# Off by default so query-count tests measure real renders; tests/test_pagecache.py turns it on.
+# Off by default so query-count tests measure real renders; tests/core/test_pagecache.py turns it on.
 CAREGUIDE_PAGE_CACHE_SECONDS = 0
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise expects the folder

@@ -1,7 +1,7 @@
 """Roles and privacy: whose health data each role can see (careguide.careteam.scoping), how
 care teams are changed (always audited), where staff land after sign-in, and the demo accounts.
 
-The "change an id in the URL" test over every patient-data view is tests/test_privacy_ids.py.
+The "change an id in the URL" test over every patient-data view is tests/whole_site/test_privacy_ids.py.
 """
 
 from io import StringIO
