@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from factories import (
     PASSWORD,
     CareTeamFactory,
@@ -77,3 +78,7 @@ def slot(clinician, start: dt.datetime, *, minutes: int = 30, location: str = "f
 def session(clinician, weekday: int = 0, start=(9, 0), end=(12, 0), location="fremont", minutes=30):
     return ClinicSessionFactory(clinician=clinician, location=location, weekday=weekday,
                                 start_time=dt.time(*start), end_time=dt.time(*end), slot_minutes=minutes)
+
+
+def book_url(ref):
+    return reverse("appointments:book", kwargs={"referral_pk": ref.pk})

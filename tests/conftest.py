@@ -177,3 +177,29 @@ def team_patient(db):
     person = PatientFactory(email="pat@example.org", team=team)
     person.nurse = nurse
     return person
+
+
+# The booking world (tests/referrals and the bad-input tests): Monday 8 AM, two teams, a doctor, a GP.
+@pytest.fixture
+def frozen():
+    """The clock stopped at Monday 8 AM (booking_support.MONDAY_8AM)."""
+    import time_machine
+    from booking_support import MONDAY_8AM
+
+    with time_machine.travel(MONDAY_8AM, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(db):
+    """Pat (Team A: nurse Nia, Dr Ana Ames) and Oscar (Team B: nurse Olu), and a GP."""
+    from booking_support import gp, patient, staff, team_with
+
+    pat, other = patient("pat@example.org", "Pat"), patient("oscar@example.org", "Oscar")
+    nurse, other_nurse = staff("nurse.nia"), staff("nurse.olu")
+    doctor = staff("dr.ames", first_name="Ana", last_name="Ames")
+    team = team_with("Team A", nurse=nurse, patients=[pat], clinician=doctor)
+    team_with("Team B", nurse=other_nurse, patients=[other])
+    referrer = gp()
+    return type("World", (), dict(patient=pat, other=other, nurse=nurse, other_nurse=other_nurse, doctor=doctor,
+                                  team=team, gp=referrer))

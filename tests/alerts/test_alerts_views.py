@@ -4,6 +4,7 @@ its history and actions, a patient's page, privacy between teams, and the audit 
 from datetime import date, timedelta
 
 import pytest
+from alerts_support import raise_alert, result
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
@@ -14,20 +15,11 @@ from careguide.alerts.models import Alert
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists
 from careguide.procedures import services as procedure_services
-from careguide.triage.engine import Finding, Result
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("alerts:queue")
 NOTE_MISSING = "Enter a note saying what was done to resolve the alert"
-
-
-def result(disposition, why="Your temperature is high while on chemotherapy."):
-    return Result(
-        disposition=disposition, reasons=[f"rule-{disposition}"], rule_set_version="2025.1-test",
-        explanations=[why],
-        findings=(Finding(symptom="chest_pain", level=disposition, rule=f"rule-{disposition}", why=why),),
-    )
 
 
 @pytest.fixture
@@ -48,18 +40,6 @@ def other_team(db):
 @pytest.fixture
 def patient(team):
     return PatientFactory(email="pat@example.org", first_name="Pat", last_name="Lee", team=team.team)
-
-
-def raise_alert(patient, disposition="red", *, age=timedelta(0), source="check"):
-    event = services.record_result(
-        patient, result(disposition), source=source, source_url=f"/side-effect-check/result/{disposition}/",
-        actor=patient,
-    )
-    alert = Alert.objects.get(event=event)
-    if age:
-        # Move it back in time, as if raised earlier (rows are write-once, so at the table level).
-        Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - age)
-    return Alert.objects.get(pk=alert.pk)
 
 
 def soup(response):

@@ -13,11 +13,11 @@ import re
 
 import pytest
 import time_machine
+from backpain_support import take_gate
 from bs4 import BeautifulSoup
 from django.test import Client, override_settings
 from django.urls import reverse
 from factories import CareTeamFactory, NurseFactory, OncologistFactory, PatientFactory, TeamPatientFactory
-from test_backpain_gate import take_gate
 
 from careguide.alerts import rules as alert_rules
 from careguide.alerts import services as alert_services

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 from accounts_support import link_in_server_log
+from browser_support import sign_in
 from playwright.sync_api import expect
 from support import E2E_NURSE_PASSWORD, axe_violations, run_on_server
-from test_triage_e2e import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -228,7 +228,7 @@ def test_the_side_effect_check_emergency_result_names_988(client):
 
 
 def test_the_back_pain_emergency_result_names_988(client):
-    from test_backpain_gate import take_gate
+    from backpain_support import take_gate
 
     page = client.get(take_gate(client, saddle=True))
     main = BeautifulSoup(page.content, "html.parser").select_one("main")

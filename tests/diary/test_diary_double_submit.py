@@ -9,10 +9,10 @@ entry, as a correction later in the day should be.
 import pytest
 from bs4 import BeautifulSoup
 from concurrency_support import run_together
+from diary_support import quiet_day
 from django.test import Client
 from django.urls import reverse
 from factories import PatientFactory
-from test_diary_entries import quiet_day
 
 from careguide.alerts.models import Alert, TriageEvent
 from careguide.diary import services, wording

@@ -4,6 +4,7 @@ result to the care team's alerts."""
 
 import pytest
 from bs4 import BeautifulSoup
+from diary_support import quiet_day
 from django.urls import reverse
 from factories import PatientFactory
 
@@ -34,31 +35,6 @@ def signed_in(client, patient):
 def tracking(patient):
     services.set_tracked(patient, list(wording.DEFAULT_TERMS))
     return patient
-
-
-def quiet_day(**overrides):
-    """A day with nothing wrong: every default symptom "never"/"not at all", safety all no."""
-    data = {
-        field_name("Nausea", "frequency"): "0",
-        field_name("Vomiting", "frequency"): "0",
-        field_name("Diarrhea", "frequency"): "0",
-        field_name("Constipation", "severity"): "0",
-        field_name("Mouth or Throat Sores", "severity"): "0",
-        field_name("Fatigue", "severity"): "0",
-        field_name("Decreased Appetite", "severity"): "0",
-        field_name("Pain", "frequency"): "0",
-        field_name("Numbness/Tingling in Hands/Feet", "severity"): "0",
-        field_name("Rash", "presence"): "no",
-        "temperature": "36.8",
-        "temperature_unit": "C",
-        "generally_unwell": "no",
-        "chest_pain": "no",
-        "bleeding": "0",
-        "saddle_numbness": "no",
-        "bladder_bowel_loss": "no",
-    }
-    data.update(overrides)
-    return data
 
 
 def errors(response):

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from factories import PatientFactory, UserFactory
+from fhir_support import phq9_response
 
 from careguide.fhir.validation import validate
 from careguide.questionnaires import services, versions
@@ -84,18 +85,6 @@ def patient_client(patient):
 @pytest.fixture
 def phq9(db):
     return versions.import_questionnaire(eval_resource("lforms_R4_phq9.json")).questionnaire
-
-
-def phq9_response(choice=1, **extra):
-    definition = services.parsed(Questionnaire.objects.get(fhir_id="44249-1-x"))
-    return {
-        "resourceType": "QuestionnaireResponse",
-        "questionnaire": "Questionnaire/44249-1-x",
-        "status": "completed",
-        "item": [{"linkId": item.link_id, "text": item.text, "answer": [item.options[choice].answer]}
-                 for item in definition.items[:9]],
-        **extra,
-    }
 
 
 # --- metadata and the edges ---------------------------------------------------------------------

@@ -7,7 +7,8 @@ import json
 
 import pytest
 from django.urls import reverse
-from test_fhir_api import patient, patient_client, phq9, phq9_response, staff, staff_client  # noqa: F401 (fixtures)
+from fhir_support import phq9_response
+from test_fhir_api import patient, patient_client, phq9, staff, staff_client  # noqa: F401 (fixtures)
 
 from careguide.fhir.validation import validate
 from careguide.questionnaires.models import QuestionnaireResponse

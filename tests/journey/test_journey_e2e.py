@@ -20,10 +20,10 @@ import re
 import uuid
 
 import pytest
+from browser_support import register, sign_in
 from django.utils import timezone
 from playwright.sync_api import expect
 from support import E2E_GP_PASSWORD, E2E_NURSE_PASSWORD, axe_violations
-from test_triage_e2e import register, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from booking_support import MONDAY_8AM, gp, local, patient, referral, slot, staff, team_with
+from booking_support import book_url, local, referral, slot
 from bs4 import BeautifulSoup
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,24 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 TAKEN = "That time was just taken. Choose another."
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(MONDAY_8AM, tick=False):
-        yield
-
-
-@pytest.fixture
-def world():
-    pat, other = patient("pat@example.org", "Pat"), patient("oscar@example.org", "Oscar")
-    nurse, other_nurse = staff("nurse.nia"), staff("nurse.olu")
-    doctor = staff("dr.ames", first_name="Ana", last_name="Ames")
-    team = team_with("Team A", nurse=nurse, patients=[pat], clinician=doctor)
-    team_with("Team B", nurse=other_nurse, patients=[other])
-    referrer = gp()
-    return type("World", (), dict(patient=pat, other=other, nurse=nurse, other_nurse=other_nurse, doctor=doctor,
-                                  team=team, gp=referrer))
-
-
 def soup(response):
     return BeautifulSoup(response.content, "html.parser")
 
@@ -46,10 +28,6 @@ def offered(page):
     """(legend, [label text]) per day group on the booking page."""
     return [(fs.legend.get_text(strip=True), [label.get_text(" ", strip=True) for label in fs.find_all("label")])
             for fs in soup(page).select("fieldset.appt-fieldset")]
-
-
-def book_url(ref):
-    return reverse("appointments:book", kwargs={"referral_pk": ref.pk})
 
 
 # --- booking -------------------------------------------------------------------------------------

@@ -10,14 +10,13 @@ import re
 import uuid
 
 import pytest
-from accounts_support import link_in_server_log
+from browser_support import register, sign_in
 from playwright.sync_api import expect
 from sideeffects_support import CALM  # the check's nine steps for someone with nothing to report
 from support import E2E_NURSE_PASSWORD, axe_violations
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long and careful password 42"
 
 HEADINGS = {
     "green": "You can look after yourself at home",
@@ -67,32 +66,6 @@ def take_check(page, base, changes_by_step, *, axe=False, finish=True):
         page.get_by_role("button", name=re.compile("^(Continue|Submit)$")).click()
         page.wait_for_load_state()
     page.wait_for_url(RESULT_URL)
-
-
-def register(page, server, first_name):
-    """Ask for an account, open the link the server emailed, choose a password and agree."""
-    base, email = server["base"], f"{first_name.lower()}@example.org"
-    page.goto(base + "/account/register/")
-    assert axe_violations(page) == []
-    page.get_by_label("First name").fill(first_name)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Check your email")
-    page.goto(base + link_in_server_log(server, email))
-    expect(page.locator("h1")).to_have_text("Finish creating your account")
-    assert axe_violations(page) == []
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_label("Enter the password again").fill(PASSWORD)
-    page.locator("input[name=consent]").check()
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/account/$"))
-
-
-def sign_in(page, base, username, password):
-    page.goto(base + "/account/sign-in/")
-    page.get_by_label("Email address").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_patient_checks_green_amber_and_red_and_a_nurse_acknowledges_and_resolves(server, browser):

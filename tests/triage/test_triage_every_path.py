@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from backpain_support import STEP_ITEMS as GATE_STEP_ITEMS
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from sideeffects_support import CALM, answers, text
-from test_backpain_gate import STEP_ITEMS as GATE_STEP_ITEMS
 
 from careguide.alerts.models import Alert, TriageEvent
 from careguide.questionnaires import bindings, services

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 from accounts_support import LINK, PASSWORD
 from concurrency_support import run_together
+from diary_support import quiet_day
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
@@ -25,7 +26,6 @@ from django.urls import reverse
 from django.utils import timezone
 from factories import CareTeamFactory, NurseFactory, OncologistFactory, PatientFactory, UserFactory
 from sideeffects_support import take_check
-from test_diary_entries import quiet_day
 
 from careguide.alerts.models import Alert
 from careguide.diary import services as diary

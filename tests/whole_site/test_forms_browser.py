@@ -12,9 +12,9 @@ import uuid
 
 import pytest
 from accounts_support import link_in_server_log
+from browser_support import PASSWORD, register, sign_in
 from playwright.sync_api import expect
 from support import axe_violations, run_on_server
-from test_triage_e2e import PASSWORD, register, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ first's work: see the transactional tests at the end.
 from datetime import timedelta
 
 import pytest
+from alerts_support import raise_alert
 from booking_support import gp, patient, referral, slot, staff, team_with
 from bs4 import BeautifulSoup
 from concurrency_support import run_together
@@ -18,7 +19,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from referrals_support import make_people, make_referral
-from test_alerts_views import raise_alert
 
 from careguide.alerts import services as alerts
 from careguide.alerts.models import AlertStatus

@@ -154,7 +154,7 @@ def _replace_somewhere(resource, value, path):
 
 
 def test_fhir_creates(world):
-    from test_fhir_api import phq9_response
+    from fhir_support import phq9_response
 
     staff = UserFactory(username="fuzz.curator", email="c@example.org", is_staff=True, is_superuser=True)
     clients = {"QuestionnaireResponse": signed_in(world.patient), "Questionnaire": signed_in(staff),

@@ -7,11 +7,10 @@ other than UTF-8, a deeply nested hidden field, NUL in a form field, and "²" as
 import logging
 
 import pytest
-from booking_support import local, referral, slot
+from booking_support import book_url, local, referral, slot
 from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
-from test_booking_views import book_url, frozen, world  # noqa: F401
 
 from careguide.questionnaires.models import Questionnaire, QuestionnaireResponse
 from careguide.referrals.models import Appointment
