@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from factories import PatientFactory
+from factories import NurseFactory, PatientFactory
 
 from careguide.audit import service as audit
 from careguide.audit.models import AuditEvent
@@ -28,7 +28,7 @@ def patient(db):
 
 @pytest.fixture
 def nurse_read(patient):
-    nurse = get_user_model().objects.get(username="nurse")
+    nurse = NurseFactory()
     return audit.record(nurse, audit.READ, patient, patient=patient, detail="read by care team")
 
 
@@ -57,7 +57,7 @@ def test_an_admin_lists_and_filters_the_log(client, admin_user, nurse_read, pati
 def test_the_date_filter_uses_the_sites_local_date_at_any_hour(frozen_at, client, admin_user, patient):
     """An administrator filters by the date the site shows (Pacific), not the server's UTC date."""
     site_date = frozen_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-    nurse = get_user_model().objects.get(username="nurse")
+    nurse = NurseFactory()
     with time_machine.travel(frozen_at, tick=False):
         audit.record(nurse, audit.READ, patient, patient=patient, detail="read at a frozen hour")
     client.force_login(admin_user)

@@ -8,10 +8,9 @@ import json
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from factories import PatientFactory
+from factories import NurseFactory, PatientFactory
 
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists
@@ -113,7 +112,7 @@ def test_a_tick_needs_the_forms_csrf_token(signed_in):
 
 def test_only_a_signed_in_patient_can_save_a_tick(client):
     assert tick(client, "bring-id").status_code == 403
-    client.force_login(get_user_model().objects.get(username="nurse"))
+    client.force_login(NurseFactory())
     assert tick(client, "bring-id").status_code == 403
     assert client.get(tick_url()).status_code == 405
     assert not SavedChecklist.objects.exists()

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.urls import reverse
-from factories import PatientFactory
+from factories import NurseFactory, PatientFactory
 
 from careguide.audit.models import AuditEvent
 from careguide.procedures import checklists, forms
@@ -195,7 +194,7 @@ def test_a_visitor_who_posts_is_sent_to_sign_in(client):
 
 
 def test_staff_read_the_list_but_cannot_save_one(client):
-    nurse = get_user_model().objects.get(username="nurse")
+    nurse = NurseFactory()
     client.force_login(nurse)
     page = client.get(BIOPSY)
     assert page.status_code == 200 and not soup(page).select("input[type=checkbox]")

@@ -16,9 +16,9 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.db import OperationalError
 from django.urls import include, path, reverse
+from factories import NurseFactory, UserFactory
 
 # Importing the report's hooks registers its admin URL and menu item before the URLconf is
 # first loaded, even before careguide/search/wagtail_hooks.py imports it (imports run once).
@@ -458,7 +458,7 @@ def test_the_report_exports_csv_for_editors(client, zero_rows, editor):
 
 def test_care_team_staff_and_patients_cannot_see_the_report(client, zero_rows):
     assert client.get(REPORT).status_code == 302  # to the admin sign-in
-    nurse = get_user_model().objects.get(username="nurse")
+    nurse = NurseFactory()
     client.force_login(nurse)
     response = client.get(REPORT)
     assert response.status_code == 302 and b"bone mets diet" not in response.content
@@ -467,7 +467,7 @@ def test_care_team_staff_and_patients_cannot_see_the_report(client, zero_rows):
 def test_an_admin_user_outside_the_content_roles_is_refused(client, zero_rows):
     from django.contrib.auth.models import Permission
 
-    user = get_user_model().objects.create_user("helper", password="a long enough password 1")
+    user = UserFactory(username="helper")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     response = client.get(REPORT)
@@ -476,7 +476,7 @@ def test_an_admin_user_outside_the_content_roles_is_refused(client, zero_rows):
     assert "Searches with no results" not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
-# --- with the real service (run by the lead once careguide/search/service.py is in) -----
+# --- with the real service ----------------------------------------------------------------
 
 def _real_service_or_skip():
     pytest.importorskip("careguide.search.service")
