@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
+from careguide.library.models import HomePage
+
 EDITORS = "Editors"
 REVIEWERS = "Clinical reviewers"
 PATIENTS = "Patients"
@@ -43,8 +45,6 @@ def _grant_pages(group: Group, page: Page, codenames: list[str]) -> None:
 
 @transaction.atomic
 def ensure_roles() -> tuple[Group, Group]:
-    from careguide.library.models import HomePage
-
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
     for name in (*CARE_TEAM_GROUPS.values(), PRIMARY_CARE):
@@ -81,8 +81,6 @@ def ensure_roles() -> tuple[Group, Group]:
 
 @transaction.atomic
 def ensure_review_workflow() -> Workflow | None:
-    from careguide.library.models import HomePage
-
     _, reviewers = ensure_roles()
     home = HomePage.objects.first()
     if home is None:

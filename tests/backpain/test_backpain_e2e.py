@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from accounts_support import link_in_server_log
-from browser_support import sign_in
+from browser_support import PASSWORD, sign_in
 from playwright.sync_api import expect
 from support import E2E_NURSE_PASSWORD, axe_violations, run_on_server
 
@@ -116,8 +116,8 @@ def register_from_the_result(page, server, email):
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Check your email")
     page.goto(server["base"] + link_in_server_log(server, email))  # the link the server emailed
-    page.get_by_label("Create a password").fill("a long and careful password 42")
-    page.get_by_label("Enter the password again").fill("a long and careful password 42")
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Enter the password again").fill(PASSWORD)
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Create account").click()
 

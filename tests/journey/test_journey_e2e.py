@@ -20,7 +20,7 @@ import re
 import uuid
 
 import pytest
-from browser_support import register, sign_in
+from browser_support import PASSWORD, register, sign_in
 from django.utils import timezone
 from playwright.sync_api import expect
 from support import E2E_GP_PASSWORD, E2E_NURSE_PASSWORD, axe_violations
@@ -68,7 +68,7 @@ def test_a_patient_follows_a_procedure_checklist(server, browser):
     context.close()
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    sign_in(page, base, f"{name.lower()}@example.org", "a long and careful password 42")
+    sign_in(page, base, f"{name.lower()}@example.org", PASSWORD)
     page.goto(base + "/prepare/biopsy/")
     expect(page.locator("#item-know-the-type")).to_be_checked()
     expect(page.locator("#item-medicine-list")).to_be_checked()

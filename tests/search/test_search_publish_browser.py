@@ -10,12 +10,12 @@ import re
 import uuid
 
 import pytest
+from browser_support import PASSWORD
 from playwright.sync_api import expect
 from support import axe_violations, run_on_server
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long and careful password 42"
 MAKE_STAFF = """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

@@ -23,6 +23,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from careguide.core import sitecache
 
@@ -161,8 +162,6 @@ class HomePage(LibraryPage):
 
     def route(self, request, path_components):
         """Find a live page by its URL path in one lookup, not one query per level."""
-        from wagtail.url_routing import RouteResult
-
         if path_components:
             prefix = self.url_path
             # The longest live page path that starts the request path; a routable page

@@ -13,6 +13,7 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -56,8 +57,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        from django.contrib.auth.models import Group
-
         ensure_roles()
         User = get_user_model()
         for username, group_name, superuser, role in ACCOUNTS:
