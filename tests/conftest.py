@@ -37,6 +37,16 @@ def browser():
     yield from start_browser()
 
 
+@pytest.fixture
+def page(browser):
+    """A phone-sized page (support.PHONE) in a browser context of its own."""
+    from support import PHONE
+
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test's database changes roll back; the cache must not remember them."""

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}  # the screen the browser tests use: most patients read us on a phone
 
 
 def free_port() -> int:

@@ -15,14 +15,13 @@ import pytest
 import time_machine
 from backpain_support import take_gate
 from bs4 import BeautifulSoup
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from factories import CareTeamFactory, NurseFactory, OncologistFactory, PatientFactory, TeamPatientFactory
 
 from careguide.alerts import rules as alert_rules
 from careguide.alerts import services as alert_services
 from careguide.alerts.models import Alert, TriageEvent
-from careguide.alerts.notify import FakeNotifier
 from careguide.audit.models import AuditEvent
 from careguide.backpain import clearance as clearance_service
 from careguide.backpain import services
@@ -42,14 +41,6 @@ QUEUE = reverse("alerts:queue")
 def clock():
     with time_machine.travel(MONDAY_9AM, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def notifier():
-    FakeNotifier.reset()
-    with override_settings(CAREGUIDE_NOTIFIER="careguide.alerts.notify.FakeNotifier"):
-        yield FakeNotifier
-    FakeNotifier.reset()
 
 
 @pytest.fixture

@@ -38,12 +38,6 @@ def patient(db):
     return PatientFactory(email="pat@example.org")
 
 
-@pytest.fixture
-def patient_client(patient):
-    client = Client()
-    client.force_login(patient)
-    return client
-
 
 # --- Each disposition has its own page --------------------------------------------------
 

@@ -8,18 +8,10 @@ beside 911 and links the crisis page; axe-core finds no WCAG 2.1 A/AA violation.
 
 import pytest
 from playwright.sync_api import expect
-from support import axe_violations
+from support import PHONE, axe_violations
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_phone_shows_the_crisis_card_first_and_988_in_the_emergency_notice(server, page):

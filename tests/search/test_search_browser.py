@@ -18,14 +18,6 @@ from support import axe_violations, run_on_server
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
-    context.close()
 
 
 def search_from_header(page, base, words):

@@ -29,12 +29,6 @@ def patient(db):
     return PatientFactory(email="pat@example.org")
 
 
-@pytest.fixture
-def patient_client(patient):
-    client = Client()
-    client.force_login(patient)
-    return client
-
 
 @pytest.mark.parametrize("disposition", list(ANSWER_SETS))
 def test_each_answer_set_ends_on_its_result_with_the_right_first_line(client, disposition):

@@ -6,7 +6,6 @@ questions are offered after, and may only add findings to the same check.
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from sideeffects_support import CALM, answers, main_text, post_step, text
 
@@ -25,12 +24,6 @@ ON_TREATMENT = {"context.on_sact": "yes", "context.immunosuppressed": "no", "con
 FEVER = {"temperature.value": "38.2", "temperature.value__unit": "Cel"}
 TEMPERATURE_STEP = 2
 
-
-@pytest.fixture
-def patient_client(patient):
-    client = Client()
-    client.force_login(patient)
-    return client
 
 
 def answer_until_result(client, steps):

@@ -79,12 +79,6 @@ def patient(db):
     return PatientFactory(email="tp@example.org")
 
 
-@pytest.fixture
-def patient_client(patient):
-    client = Client()
-    client.force_login(patient)
-    return client
-
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("today", "on_sact"), [(dt.date(2026, 2, 25), True), (dt.date(2026, 2, 27), False)])

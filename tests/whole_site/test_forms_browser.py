@@ -14,11 +14,10 @@ import pytest
 from accounts_support import link_in_server_log
 from browser_support import PASSWORD, register, sign_in
 from playwright.sync_api import expect
-from support import axe_violations, run_on_server
+from support import PHONE, axe_violations, run_on_server
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 
 def snapshot(page, form="main form[method=post]"):
     """Every named field of the form a person fills in, and its value: text as typed, boxes as
