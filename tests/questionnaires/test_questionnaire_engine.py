@@ -532,3 +532,43 @@ def test_an_external_value_set_is_open_with_a_warning():
     assert q.item("q").options is None and not q.item("q").closed
     assert [w.severity for w in q.warnings] == ["warning"]
     assert engine.validate_response(q, response(answer("q", {"valueString": "Asthma"}))) == []
+
+
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+
+
+def body_surface_area():
+    """Mosteller's body surface area, the square root that chemotherapy doses are worked from."""
+    answer_of = "%resource.item.where(linkId='{}').answer.value"
+    expression = f"(({answer_of.format('height')} * {answer_of.format('weight')}) / 3600).power(0.5)"
+    return questionnaire(
+        {"linkId": "height", "text": "Height (cm)", "type": "decimal"},
+        {"linkId": "weight", "text": "Weight (kg)", "type": "decimal"},
+        {"linkId": "bsa", "text": "Body surface area (m2)", "type": "decimal", "readOnly": True,
+         "extension": [{"url": CALCULATED, "valueExpression": {"language": "text/fhirpath",
+                                                                 "expression": expression}}]},
+    )
+
+
+def test_a_square_root_in_a_calculation_is_computed():
+    q = body_surface_area()
+    completed, issues = engine.complete_response(
+        q, response(answer("height", {"valueDecimal": 170}), answer("weight", {"valueDecimal": 60})))
+    assert issues == []
+    (bsa,) = [v.node.answers for v in engine.walk(q, engine.read_response(completed)) if v.item.link_id == "bsa"]
+    assert len(bsa) == 1 and round(float(bsa[0]["valueDecimal"]), 4) == 1.6833  # sqrt(170 * 60 / 3600)
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("2.power(0.5)", [1.4142]),
+    ("4.power(2)", [16]),
+    ("(-2).power(3)", [-8]),
+    ("(-8).power(0.5)", []),  # not a real number: empty, as FHIRPath says
+    ("0.power(-1)", []),
+    ("{}.power(2)", []),
+])
+def test_power_follows_the_fhirpath_specification(expression, expected):
+    from careguide.questionnaires.engine.expressions import evaluate, sdc_functions
+
+    found = evaluate(expression, {}, functions=sdc_functions(questionnaire()))
+    assert [round(float(v), 4) for v in found] == expected

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .definition import Item, Questionnaire, weight_of
@@ -61,6 +61,21 @@ def evaluate(expression: str, focus, *, base: str | None = None, variables: dict
                                  {"userInvocationTable": functions or {}})
     except Exception as exc:  # fhirpathpy raises bare Exceptions for unknown functions and syntax
         raise ExpressionError(f"{expression!r}: {exc}") from exc
+
+
+def power(inputs, exponent):
+    """FHIRPath ``power()``: the input raised to ``exponent``, empty when the result is not a real
+    number (a negative number to a fractional power), as the FHIRPath specification says.
+    fhirpathpy's own also gives nothing for any fractional exponent, so a risk score such as
+    Framingham's (``x.power(0.5)``) was never computed."""
+    values = [v for v in inputs if is_number(v)]
+    if len(values) != 1 or len(inputs) != 1 or not is_number(exponent):
+        return []
+    try:
+        result = Decimal(str(values[0])) ** Decimal(str(exponent))
+    except (InvalidOperation, ArithmeticError):
+        return []
+    return [] if result.is_nan() or result.is_infinite() else result
 
 
 def sdc_functions(questionnaire: Questionnaire) -> dict:
@@ -129,6 +144,7 @@ def sdc_functions(questionnaire: Questionnaire) -> dict:
         return sum(values, Decimal(0)) / len(values) if values else []
 
     return {
+        "power": {"fn": power, "arity": {1: ["Number"]}, "nullable": True},
         "answers": {"fn": answers},
         "ordinal": {"fn": weight},
         "weight": {"fn": weight},
