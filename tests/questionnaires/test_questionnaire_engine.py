@@ -5,6 +5,7 @@ refused and with what words, and the score a calculated item shows."""
 
 import copy
 import json
+from decimal import Decimal
 
 import paths
 import pytest
@@ -572,3 +573,13 @@ def test_power_follows_the_fhirpath_specification(expression, expected):
 
     found = evaluate(expression, {}, functions=sdc_functions(questionnaire()))
     assert [round(float(v), 4) for v in found] == expected
+
+
+@given(st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, places=10), st.integers(0, 8))
+def test_a_calculated_number_agrees_with_itself_rounded_and_not_with_a_different_number(value, places):
+    from careguide.questionnaires.engine.values import agrees_with_calculation
+
+    rounded = round(value, places)  # as the sender writes it: `places` digits after the point
+    assert agrees_with_calculation("valueDecimal", rounded, "valueDecimal", value)
+    step = Decimal(1).scaleb(-places)
+    assert not agrees_with_calculation("valueDecimal", rounded + 2 * step, "valueDecimal", value)

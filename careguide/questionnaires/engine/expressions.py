@@ -24,7 +24,7 @@ from .issues import WARNING, Issue
 from .nodes import Node, read_response
 from .response import Visit, walk
 from .validation import without_empty_items
-from .values import coding_matches, display_value, is_number, plain_number, values_equal
+from .values import agrees_with_calculation, coding_matches, display_value, is_number, plain_number
 
 logger = logging.getLogger(__name__)
 
@@ -349,7 +349,8 @@ def calculation_mismatches(questionnaire: Questionnaire, posted: dict, calculate
         want = expected.get(visit.anchor)
         want_values = want.node.values if want is not None and want.node is not None else []
         same = len(want_values) == len(visit.node.values) and all(
-            values_equal(k1, v1, k2, v2) for (k1, v1), (k2, v2) in zip(visit.node.values, want_values, strict=True)
+            agrees_with_calculation(k1, v1, k2, v2)
+            for (k1, v1), (k2, v2) in zip(visit.node.values, want_values, strict=True)
         )
         if not same:
             shown = ", ".join(display_value(k, v) for k, v in want_values) or "no answer"

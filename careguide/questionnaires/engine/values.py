@@ -141,6 +141,30 @@ def values_equal(key_a: str, a: Any, key_b: str, b: Any) -> bool:
     return a == b
 
 
+def agrees_with_calculation(key: str, sent: Any, calc_key: str, calculated: Any) -> bool:
+    """Whether a sender's answer to a calculated item is the value we calculated, as FHIRPath's
+    equivalence (``~``) reads decimals: at the precision the sender wrote. A client that rounds a
+    body surface area to 1.68, or works in binary floating point (1.6832508230603465), agrees with
+    our 1.683250823060346...; one that sent 1.75 does not. Other kinds of answer must be equal."""
+    if key == "valueQuantity" and calc_key == "valueQuantity":
+        if not (isinstance(sent, dict) and isinstance(calculated, dict) and _same_unit(sent, calculated)):
+            return False
+        return agrees_with_calculation("valueDecimal", sent.get("value"), "valueDecimal", calculated.get("value"))
+    numeric = ("valueInteger", "valueDecimal")
+    if key not in numeric or calc_key not in numeric or not (is_number(sent) and is_number(calculated)):
+        return values_equal(key, sent, calc_key, calculated)
+    if isinstance(sent, float) and not math.isfinite(sent):
+        return False
+    ours, theirs = _decimal(calculated), _decimal(sent)
+    places = max(-theirs.as_tuple().exponent, 0) if isinstance(theirs.as_tuple().exponent, int) else 0
+    if abs(ours - theirs) <= Decimal(5).scaleb(-places - 1):
+        return True  # the same number, rounded to the places the sender gave
+    # A sender at binary floating point's full precision (15 to 17 significant digits) differs
+    # from exact decimal arithmetic in its last digits: noise, not another answer.
+    at_float_precision = len(theirs.as_tuple().digits) >= 15
+    return at_float_precision and abs(ours - theirs) <= abs(ours) * Decimal("1e-12")
+
+
 def compare(key_a: str, a: Any, key_b: str, b: Any) -> int | None:
     """-1, 0 or 1 for ordered values of compatible types; None when they cannot be ordered."""
     ka, kb = _order_key(key_a, a), _order_key(key_b, b)
