@@ -145,7 +145,8 @@ def agrees_with_calculation(key: str, sent: Any, calc_key: str, calculated: Any)
     """Whether a sender's answer to a calculated item is the value we calculated, as FHIRPath's
     equivalence (``~``) reads decimals: at the precision the sender wrote. A client that rounds a
     body surface area to 1.68, or works in binary floating point (1.6832508230603465), agrees with
-    our 1.683250823060346...; one that sent 1.75 does not. Other kinds of answer must be equal."""
+    our 1.683250823060346...; one that sent 1.75 does not. Other kinds of answer must be equal.
+    What is stored is always our own calculation."""
     if key == "valueQuantity" and calc_key == "valueQuantity":
         if not (isinstance(sent, dict) and isinstance(calculated, dict) and _same_unit(sent, calculated)):
             return False
@@ -157,8 +158,13 @@ def agrees_with_calculation(key: str, sent: Any, calc_key: str, calculated: Any)
         return False
     ours, theirs = _decimal(calculated), _decimal(sent)
     places = max(-theirs.as_tuple().exponent, 0) if isinstance(theirs.as_tuple().exponent, int) else 0
-    if abs(ours - theirs) <= Decimal(5).scaleb(-places - 1):
+    unit = Decimal(1).scaleb(-places)
+    if abs(ours - theirs) <= unit / 2:
         return True  # the same number, rounded to the places the sender gave
+    if ours == ours.quantize(unit) and abs(ours - theirs) == unit:
+        # Both rounded to these places, a half the other way: 24.45 is 24.449999... in binary,
+        # which a browser's round(1) makes 24.4 where exact decimals give 24.5.
+        return True
     # A sender at binary floating point's full precision (15 to 17 significant digits) differs
     # from exact decimal arithmetic in its last digits: noise, not another answer.
     at_float_precision = len(theirs.as_tuple().digits) >= 15
