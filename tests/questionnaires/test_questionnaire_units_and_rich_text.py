@@ -65,7 +65,10 @@ RICH = {
                               "_display": {"extension": [{"url": XHTML, "valueString": "<strong>Bad</strong>"}]}},
               "extension": [{"url": CORE + "questionnaire-optionPrefix", "valueString": "b)"}]}]},
         {"linkId": "empty", "type": "string", "text": "Your name",
-         "_text": {"extension": [{"url": XHTML, "valueString": '<div><img src="x"><script>x()</script></div>'}]}},
+         "_text": {"extension": [{"url": XHTML, "valueString": '<div><img src="x"><script>x()</script></div>'}]},
+         "item": [{"linkId": "empty-help", "type": "display", "text": "As on your card",
+                   "_text": {"extension": [
+                       {"url": XHTML, "valueString": "<i>As</i> on your card<script>x()</script>"}]}}]},
     ],
 }
 
@@ -137,6 +140,11 @@ def test_answer_labels_show_their_prefix_and_rich_text(client, rich):
 def test_rich_text_with_nothing_readable_left_falls_back_to_the_plain_text(client, rich):
     soup = page(client.get(form_url(rich)))
     assert soup.select_one("label[for=q-empty]").get_text(strip=True) == "Your name"
+
+
+def test_a_help_text_in_rich_text_is_shown_cleaned_as_the_hint(client, rich):
+    hint = page(client.get(form_url(rich))).select_one("#q-empty-hint")
+    assert hint.select_one("i").get_text() == "As" and hint.get_text() == "As on your card"
 
 
 def test_answers_to_rich_text_questions_are_stored_by_value(client, rich):

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .definition import Item, Questionnaire, TargetConstraint
+from .expressions import ExpressionError, _variables_for, evaluate, sdc_functions
 from .issues import ERROR, WARNING, Issue
 from .response import Visit, anchor
 
@@ -99,38 +100,55 @@ def constraint_issues(questionnaire: Questionnaire, response: dict, visits: list
     owners = [v for v in visits if v.item.constraints and v.enabled]
     if not (questionnaire.constraints or owners):
         return []
-    from .expressions import ExpressionError, _variables_for, evaluate, sdc_functions
-
     functions = sdc_functions(questionnaire)
     found = []
-    root_variables = {"resource": response, "questionnaire": questionnaire.resource, "context": response}
-    for constraint in questionnaire.constraints:
-        try:
-            result = evaluate(constraint.expression, response, base="QuestionnaireResponse",
-                              variables=root_variables, functions=functions)
-        except ExpressionError as exc:
-            logger.warning("targetConstraint %s could not be checked: %s", constraint.key, exc)
-            continue
-        if result == [False]:
-            found.append(_issue(questionnaire, constraint, visits, None))
+    if questionnaire.constraints:
+        found.extend(_root_issues(questionnaire, response, visits, functions))
     for visit in owners:
         focus = visit.node.raw if visit.node is not None else {"linkId": visit.item.link_id}
+        try:
+            variables = _variables_for(questionnaire, visit, response, functions)  # as calculations see them
+        except ExpressionError:
+            logger.warning("the variables of %s could not be worked out for its constraints", visit.item.link_id)
+            continue
         for constraint in visit.item.constraints:
             try:
-                variables = _variables_for(questionnaire, visit, response, functions)
                 result = evaluate(constraint.expression, focus, base="QuestionnaireResponse.item",
                                   variables=variables, functions=functions)
-            except ExpressionError as exc:
-                logger.warning("targetConstraint %s of %s could not be checked: %s", constraint.key,
-                               visit.item.link_id, exc)
+            except ExpressionError:
+                # Not the error's text: it can quote answers, which stay out of the logs.
+                logger.warning("targetConstraint %s of %s could not be checked", constraint.key, visit.item.link_id)
                 continue
             if result == [False]:
-                found.append(_issue(questionnaire, constraint, visits, visit))
+                found.append(_issue(constraint, visits, visit))
     return found
 
 
-def _issue(questionnaire: Questionnaire, constraint: TargetConstraint, visits: list[Visit],
-           owner: Visit | None) -> Issue:
+def _root_issues(questionnaire: Questionnaire, response: dict, visits: list[Visit], functions) -> list[Issue]:
+    """The questionnaire's own constraints, with its variables, against the whole response."""
+    variables = {"resource": response, "questionnaire": questionnaire.resource, "context": response}
+    found = []
+    try:
+        for variable in questionnaire.variables:
+            if variable.language == "text/fhirpath":
+                variables[variable.name] = evaluate(variable.expression, response, base="QuestionnaireResponse",
+                                                    variables=variables, functions=functions)
+    except ExpressionError:
+        logger.warning("the questionnaire's variables could not be worked out for its constraints")
+        return []
+    for constraint in questionnaire.constraints:
+        try:
+            result = evaluate(constraint.expression, response, base="QuestionnaireResponse",
+                              variables=variables, functions=functions)
+        except ExpressionError:
+            logger.warning("targetConstraint %s could not be checked", constraint.key)
+            continue
+        if result == [False]:
+            found.append(_issue(constraint, visits, None))
+    return found
+
+
+def _issue(constraint: TargetConstraint, visits: list[Visit], owner: Visit | None) -> Issue:
     """The constraint's message, placed at its location item (the instance nearest the owner),
     else at the item it sits on, else on the form as a whole."""
     severity = ERROR if constraint.severity == "error" else WARNING

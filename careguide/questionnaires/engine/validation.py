@@ -12,7 +12,7 @@ import copy
 from .constraints import answer_limit_problem, constraint_issues, group_count_issues
 from .definition import Item, Questionnaire
 from .issues import Issue
-from .nodes import Node, read_response
+from .nodes import Node, read_response, without_empty_items
 from .response import Visit, anchor, fhirpath_string, walk
 from .values import TYPE_NAMES, compare, display_value, format_problem, is_number, value_of
 
@@ -250,43 +250,6 @@ def prune_disabled(questionnaire: Questionnaire, response: dict, *, drop_empty: 
         for node in disabled:
             _clear(node.raw)
     return without_empty_items(pruned) if drop_empty else pruned
-
-
-def without_empty_items(resource: dict) -> dict:
-    """The response without items that hold no answer at any depth (FHIR wants none)."""
-
-    def keep(items) -> list:
-        kept = []
-        for item in items or ():
-            if not isinstance(item, dict):
-                continue
-            answers = []
-            for answer in item.get("answer", ()) or ():
-                if not isinstance(answer, dict):
-                    continue
-                if "item" in answer:
-                    answer["item"] = keep(answer["item"])
-                    if not answer["item"]:
-                        del answer["item"]
-                if value_of(answer) is not None or answer.get("item"):
-                    answers.append(answer)
-            if answers:
-                item["answer"] = answers
-            else:
-                item.pop("answer", None)
-            if "item" in item:
-                item["item"] = keep(item["item"])
-                if not item["item"]:
-                    del item["item"]
-            if item.get("answer") or item.get("item"):
-                kept.append(item)
-        return kept
-
-    if "item" in resource:
-        resource["item"] = keep(resource["item"])
-        if not resource["item"]:
-            del resource["item"]
-    return resource
 
 
 def _clear(raw: dict):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from .. import engine
 from ..engine.values import display_value
@@ -95,6 +96,17 @@ class Field:
         if not hint and self.kind == "checkboxes":
             return "Select all that apply."
         return hint
+
+    @property
+    def hint_html(self) -> str:
+        """The hint as HTML: help items' rich text cleaned (richtext.py), else the plain hint."""
+        helps = self.item.help_items
+        if not any(c.text_rendering for c in helps):
+            return escape(self.hint)
+        parts = [rich_html(c.text_rendering, c.label) for c in helps]
+        if self.item.entry_format:
+            parts.append(escape(self.item.entry_format))
+        return mark_safe(" ".join(parts))  # noqa: S308 - each part is cleaned or escaped
 
     @property
     def hint_id(self) -> str:
