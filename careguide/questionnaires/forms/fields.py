@@ -275,7 +275,7 @@ class FieldBuilder:
                     elif key == "valueString":
                         field_.other = value
             field_.options = [
-                OptionView(o.token, f"{o.prefix} {o.label}" if o.prefix else o.label,
+                OptionView(o.token, f"{prefix_of(o)} {o.label}".lstrip(),
                            field_.html_id if i == 0 else f"{field_.html_id}-{i + 1}",
                            o.token in tokens, o.exclusive, option_label_html(o))
                 for i, o in enumerate(item.options)
@@ -348,9 +348,14 @@ class FieldBuilder:
 def option_label_html(option) -> str:
     """An answer's label as HTML: its optionPrefix ("a)") before its (rich) text."""
     text = rich_html(option.rendering, option.label)
-    if not option.prefix:
+    if not prefix_of(option):
         return text
-    return format_html('<span class="q-option-prefix">{}</span> {}', option.prefix, text)
+    return format_html('<span class="q-option-prefix">{}</span> {}', prefix_of(option), text)
+
+
+def prefix_of(option) -> str:
+    """An option's optionPrefix as text (some forms give it as a number, 0 included)."""
+    return "" if option.prefix is None else str(option.prefix).strip()
 
 
 def kind_of(item) -> str:
