@@ -215,6 +215,21 @@ def test_a_rule_on_an_item_in_a_repeating_group_is_placed_at_that_instance():
     assert [(i.message, i.anchor, i.code) for i in issues] == [("That dose is too high", "mg@1", "invariant")]
 
 
+def test_a_calculated_answer_is_stored_as_worked_out_whatever_its_decimal_places():
+    definition = engine.parse_questionnaire({"resourceType": "Questionnaire", "status": "active", "item": [
+        {"linkId": "a", "type": "decimal", "text": "A"},
+        {"linkId": "third", "type": "decimal", "text": "A third", "readOnly": True, "extension": [
+            {"url": CORE + "maxDecimalPlaces", "valueInteger": 1},
+            {"url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression",
+             "valueExpression": {"language": "text/fhirpath",
+                                 "expression": "%resource.item.where(linkId='a').answer.value / 4"}}]}]})
+    completed, issues = engine.complete_response(definition, {
+        "resourceType": "QuestionnaireResponse", "status": "completed",
+        "item": [{"linkId": "a", "answer": [{"valueDecimal": 1}]}]})
+    assert [i for i in issues if i.is_error] == []
+    assert completed["item"][1]["answer"] == [{"valueDecimal": 0.25}]
+
+
 def test_a_rule_that_cannot_be_worked_out_does_not_block():
     definition = engine.parse_questionnaire({"resourceType": "Questionnaire", "status": "active", "item": [
         {"linkId": "n", "type": "integer", "text": "N", "extension": [

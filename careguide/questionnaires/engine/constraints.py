@@ -23,7 +23,11 @@ INVARIANT = "invariant"
 
 
 def answer_limit_problem(item: Item, key: str, value, label: str) -> str | None:
-    """What is wrong with one answer value under the item's regex, minLength and maxDecimalPlaces."""
+    """What is wrong with one answer value under the item's regex, minLength and maxDecimalPlaces.
+    They limit what a person types: a calculated answer is what its expression gives (a score
+    with more places is never refused, nor rounded)."""
+    if item.is_calculated:
+        return None
     if item.min_length is not None and isinstance(value, str) and len(value) < item.min_length:
         return f"“{label}” must be at least {item.min_length} characters"
     if item.regex is not None and key != "valueQuantity":
