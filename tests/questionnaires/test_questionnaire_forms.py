@@ -17,6 +17,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from factories import PatientFactory
+from questionnaire_support import answers_of, form_url, page, stored
 from support import axe_violations
 
 from careguide.audit.models import AuditEvent
@@ -102,14 +103,6 @@ def patient(db):
     return PatientFactory(email="pat@example.org", first_name="")
 
 
-def page(response):
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def form_url(questionnaire):
-    return reverse("questionnaires:fill", kwargs={"fhir_id": questionnaire.fhir_id})
-
-
 def assert_every_input_is_labelled(soup):
     controls = [c for c in soup.select("main input, main select, main textarea")
                 if c.get("type") not in ("hidden", "submit")]
@@ -135,19 +128,6 @@ def error_summary(soup):
     for href, _ in links:
         assert soup.find(id=href[1:]) is not None, f"{href} links to nothing"
     return links
-
-
-def stored(response):
-    match = re.search(r"/questionnaires/responses/([0-9a-f-]{36})/$", response["Location"])
-    assert response.status_code == 303 and match, response
-    return QuestionnaireResponse.objects.get(fhir_id=match.group(1))
-
-
-def answers_of(record, link_id):
-    for visit in engine.walk(services.parsed(record.questionnaire), engine.read_response(record.resource)):
-        if visit.item.link_id == link_id and visit.node is not None:
-            return [engine.value_of(a)[1] for a in visit.node.answers]
-    return []
 
 
 # --- the five evaluation questionnaires ---------------------------------------------------------

@@ -31,10 +31,42 @@ EXT_MAX_VALUE = CORE + "maxValue"
 EXT_MIN_OCCURS = CORE + "questionnaire-minOccurs"
 EXT_MAX_OCCURS = CORE + "questionnaire-maxOccurs"
 EXT_MIN_LENGTH = CORE + "minLength"
+EXT_REGEX = CORE + "regex"
+EXT_MAX_DECIMAL_PLACES = CORE + "maxDecimalPlaces"
+EXT_TARGET_CONSTRAINT = CORE + "targetConstraint"
+EXT_QUESTIONNAIRE_CONSTRAINT = CORE + "questionnaire-constraint"  # R4's name for the same rule
+EXT_UNIT_VALUE_SET = CORE + "questionnaire-unitValueSet"
+EXT_MIN_QUANTITY = SDC + "sdc-questionnaire-minQuantity"
+EXT_MAX_QUANTITY = SDC + "sdc-questionnaire-maxQuantity"
+EXT_RENDERING_XHTML = CORE + "rendering-xhtml"
+EXT_RENDERING_MARKDOWN = CORE + "rendering-markdown"
 
 OPERATORS = ("exists", "=", "!=", ">", "<", ">=", "<=")
 # Display items with these itemControl codes are help for the item that holds them.
 HELP_CONTROLS = ("help", "flyover", "legal")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """Rich text an element carries beside its plain text (rendering-xhtml or rendering-markdown).
+    `source` is the questionnaire's text, unsanitised: the forms clean it before showing it."""
+
+    kind: str  # "xhtml" or "markdown"
+    source: str
+
+
+@dataclass(frozen=True)
+class TargetConstraint:
+    """An SDC targetConstraint (or R4 questionnaire-constraint): a FHIRPath rule the answers must
+    keep. `owner` is the item it sits on (None: the questionnaire); `location`, the item its
+    message belongs beside when that is another one."""
+
+    key: str
+    severity: str  # "error" or "warning"
+    expression: str
+    human: str
+    owner: str | None = None
+    location: str | None = None  # a linkId
 
 
 @dataclass(frozen=True)
@@ -49,6 +81,7 @@ class AnswerOption:
     weight: float | int | None = None  # ordinalValue / itemWeight
     prefix: str | None = None
     initial_selected: bool = False
+    rendering: Rendering | None = None  # rich text of its label
 
     @property
     def answer(self) -> dict:
@@ -100,6 +133,12 @@ class Item:
     max_value: Any = None
     min_occurs: int | None = None
     max_occurs: int | None = None
+    regex: str | None = None
+    min_length: int | None = None
+    max_decimal_places: int | None = None
+    constraints: tuple[TargetConstraint, ...] = ()
+    text_rendering: Rendering | None = None
+    prefix_rendering: Rendering | None = None
     parent: Item | None = field(default=None, repr=False)
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -213,6 +252,7 @@ class Questionnaire:
     by_link_id: dict[str, Item]
     variables: tuple[Variable, ...] = ()
     warnings: tuple[Issue, ...] = ()
+    constraints: tuple[TargetConstraint, ...] = ()  # on the questionnaire itself
 
     @property
     def title(self) -> str:

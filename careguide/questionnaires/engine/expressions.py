@@ -21,9 +21,8 @@ from functools import lru_cache
 
 from .definition import Item, Questionnaire, weight_of
 from .issues import WARNING, Issue
-from .nodes import Node, read_response
+from .nodes import Node, read_response, without_empty_items
 from .response import Visit, walk
-from .validation import without_empty_items
 from .values import agrees_with_calculation, coding_matches, display_value, is_number, plain_number
 
 logger = logging.getLogger(__name__)

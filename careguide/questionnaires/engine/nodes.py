@@ -62,3 +62,40 @@ def _read_children(node: Node):
 
 def _dicts(value) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def without_empty_items(resource: dict) -> dict:
+    """The response without items that hold no answer at any depth (FHIR wants none)."""
+
+    def keep(items) -> list:
+        kept = []
+        for item in items or ():
+            if not isinstance(item, dict):
+                continue
+            answers = []
+            for answer in item.get("answer", ()) or ():
+                if not isinstance(answer, dict):
+                    continue
+                if "item" in answer:
+                    answer["item"] = keep(answer["item"])
+                    if not answer["item"]:
+                        del answer["item"]
+                if value_of(answer) is not None or answer.get("item"):
+                    answers.append(answer)
+            if answers:
+                item["answer"] = answers
+            else:
+                item.pop("answer", None)
+            if "item" in item:
+                item["item"] = keep(item["item"])
+                if not item["item"]:
+                    del item["item"]
+            if item.get("answer") or item.get("item"):
+                kept.append(item)
+        return kept
+
+    if "item" in resource:
+        resource["item"] = keep(resource["item"])
+        if not resource["item"]:
+            del resource["item"]
+    return resource

@@ -36,6 +36,7 @@ from .definition import (
     item_control_code,
     weight_of,
 )
+from .extensions import ExtensionReader
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
 
@@ -45,7 +46,7 @@ def parse_questionnaire(resource: dict) -> Questionnaire:
     return _Parser(resource).parse()
 
 
-class _Parser:
+class _Parser(ExtensionReader):
     def __init__(self, resource: dict):
         self.resource = resource
         self.issues: list[Issue] = []
@@ -62,9 +63,13 @@ class _Parser:
     def parse(self) -> Questionnaire:
         if not isinstance(self.resource, dict) or self.resource.get("resourceType") != "Questionnaire":
             raise QuestionnaireError([Issue("The resource is not a Questionnaire.", code="structure")])
+        constraints = self.read_constraints(self.resource, None)
+        self.report_ignored(self.resource, None)
         items = tuple(self.item(raw, None) for raw in self._list(self.resource, "item"))
         for item in list(self.by_link_id.values()):
             self.check_enable_when(item)
+            self.check_constraint_locations(item.constraints, self.by_link_id)
+        self.check_constraint_locations(constraints, self.by_link_id)
         errors = [i for i in self.issues if i.severity == ERROR]
         if errors:
             raise QuestionnaireError(errors)
@@ -74,6 +79,7 @@ class _Parser:
             by_link_id=self.by_link_id,
             variables=self.variables(self.resource),
             warnings=tuple(self.issues),
+            constraints=constraints,
         )
 
     @staticmethod
@@ -125,7 +131,8 @@ class _Parser:
         item.initial = self.initial(item, raw)
         item.enable_when = self.enable_when(item, raw)
         item.variables = self.variables(raw)
-        item.units = self.units(raw)
+        item.units = self.units(raw) or self.value_set_units(item, raw)
+        self.read_answer_limits(item, raw)
         calculated = extension_value(raw, EXT_CALCULATED)
         if isinstance(calculated, dict) and calculated.get("expression"):
             if calculated.get("language", "text/fhirpath") == "text/fhirpath":
@@ -156,7 +163,8 @@ class _Parser:
                 if typed is None or typed[0] not in OPTION_KEYS:
                     self.problem(f"Item {item.link_id} has an answer option without a value.", item.link_id)
                     continue
-                found.append(self.option(option, typed[0], typed[1], option))
+                found.append(replace(self.option(option, typed[0], typed[1], option),
+                                     rendering=self.option_rendering(option, typed[0], item.link_id)))
             return self.with_tokens(found)
         if isinstance(value_set, str) and value_set:
             by_url = next((r for r in self.contained.values()
@@ -255,10 +263,7 @@ class _Parser:
         tokens = [natural(o) for o in options]
         if len(set(tokens)) != len(tokens) or any(not t for t in tokens):
             tokens = [f"option-{i + 1}" for i in range(len(options))]
-        return tuple(
-            AnswerOption(o.key, o.value, o.label, t, o.exclusive, o.weight, o.prefix, o.initial_selected)
-            for o, t in zip(options, tokens, strict=True)
-        )
+        return tuple(replace(o, token=t) for o, t in zip(options, tokens, strict=True))
 
     def initial(self, item: Item, raw: dict) -> tuple[dict, ...]:
         found = []

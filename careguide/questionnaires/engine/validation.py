@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import copy
 
+from .constraints import answer_limit_problem, constraint_issues, group_count_issues
 from .definition import Item, Questionnaire
 from .issues import Issue
-from .nodes import Node, read_response
+from .nodes import Node, read_response, without_empty_items
 from .response import Visit, anchor, fhirpath_string, walk
 from .values import TYPE_NAMES, compare, display_value, format_problem, is_number, value_of
 
@@ -69,6 +70,8 @@ def validate_response(questionnaire: Questionnaire, response: dict, *,
         if not visit.enabled:
             continue
         issues.extend(_check_visit(visit, check_required and _in_present_parent(visit)))
+    issues.extend(group_count_issues(visits, lambda v: check_required and _in_present_parent(v)))
+    issues.extend(constraint_issues(questionnaire, settled, visits))
     # An empty required group is reported through its own required questions where it has
     # some ("Select an answer for ..." beside each), else as a whole.
     kept = []
@@ -169,6 +172,9 @@ def _answer_problem(item: Item, key: str, value) -> str | None:
         return f"Choose one of the listed answers for “{label}”"
     if key in ("valueString", "valueUri") and item.max_length and len(value) > item.max_length:
         return f"“{label}” must be {item.max_length} characters or fewer"
+    limit = answer_limit_problem(item, key, value, label)
+    if limit:
+        return limit
     number = value.get("value") if key == "valueQuantity" else value
     if item.min_value is not None and _out_of_range(key, number, item.min_value, -1):
         return f"“{label}” must be {_bound_text(item.min_value)} or more"
@@ -199,9 +205,11 @@ def _unit_allowed(item: Item, quantity: dict) -> bool:
     if not (quantity.get("code") or quantity.get("unit")):
         return len(item.units) == 1  # a fixed unit may be left implicit
     for unit in item.units:
-        if quantity.get("code") and quantity.get("code") == unit.get("code"):
-            return True
-        if quantity.get("unit") and quantity.get("unit") in (unit.get("display"), unit.get("code")):
+        if quantity.get("code"):
+            # A coded unit must be the listed one exactly: the same code in the same system.
+            if quantity["code"] == unit.get("code") and quantity.get("system") in (None, unit.get("system")):
+                return True
+        elif quantity.get("unit") in (unit.get("display"), unit.get("code")):
             return True
     return False
 
@@ -242,43 +250,6 @@ def prune_disabled(questionnaire: Questionnaire, response: dict, *, drop_empty: 
         for node in disabled:
             _clear(node.raw)
     return without_empty_items(pruned) if drop_empty else pruned
-
-
-def without_empty_items(resource: dict) -> dict:
-    """The response without items that hold no answer at any depth (FHIR wants none)."""
-
-    def keep(items) -> list:
-        kept = []
-        for item in items or ():
-            if not isinstance(item, dict):
-                continue
-            answers = []
-            for answer in item.get("answer", ()) or ():
-                if not isinstance(answer, dict):
-                    continue
-                if "item" in answer:
-                    answer["item"] = keep(answer["item"])
-                    if not answer["item"]:
-                        del answer["item"]
-                if value_of(answer) is not None or answer.get("item"):
-                    answers.append(answer)
-            if answers:
-                item["answer"] = answers
-            else:
-                item.pop("answer", None)
-            if "item" in item:
-                item["item"] = keep(item["item"])
-                if not item["item"]:
-                    del item["item"]
-            if item.get("answer") or item.get("item"):
-                kept.append(item)
-        return kept
-
-    if "item" in resource:
-        resource["item"] = keep(resource["item"])
-        if not resource["item"]:
-            del resource["item"]
-    return resource
 
 
 def _clear(raw: dict):

@@ -11,10 +11,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
 from .. import engine
 from ..engine.values import display_value
 from .coercion import input_text, input_type, unit_token
 from .posted import UNIT_SUFFIX, not_an_input
+from .richtext import rich_html
 
 
 @dataclass
@@ -24,6 +28,11 @@ class OptionView:
     input_id: str
     checked: bool
     exclusive: bool = False
+    rich: str = ""  # the label with its optionPrefix, rich text cleaned (richtext.py)
+
+    @property
+    def label_html(self) -> str:
+        return self.rich or escape(self.label)
 
 
 @dataclass
@@ -50,6 +59,8 @@ class Field:
     input_type: str = "text"
     input_mode: str = ""
     optional_marker: bool = False
+    unit_label: str = ""  # the one unit a number is given in, shown beside its input
+    warnings: list[str] = field(default_factory=list)  # targetConstraint warnings: shown, not blocking
 
     @property
     def label(self) -> str:
@@ -57,6 +68,23 @@ class Field:
         if self.item.prefix:
             text = f"{self.item.prefix} {text}"
         return text
+
+    @property
+    def label_html(self) -> str:
+        """The label as HTML: the questionnaire's rich text, cleaned, or the plain text escaped."""
+        text = rich_html(self.item.text_rendering, self.item.label, block=self.kind == "display")
+        if not self.item.prefix:
+            return text
+        return format_html("{} {}", rich_html(self.item.prefix_rendering, self.item.prefix), text)
+
+    @property
+    def unit_id(self) -> str:
+        return f"{self.html_id}-unit"
+
+    @property
+    def can_add(self) -> bool:
+        """Whether a repeating group may have another instance (fewer than its maxOccurs)."""
+        return not self.item.max_occurs or len(self.instances) < self.item.max_occurs
 
     @property
     def instance_label(self) -> str:
@@ -68,6 +96,17 @@ class Field:
         if not hint and self.kind == "checkboxes":
             return "Select all that apply."
         return hint
+
+    @property
+    def hint_html(self) -> str:
+        """The hint as HTML: help items' rich text cleaned (richtext.py), else the plain hint."""
+        helps = self.item.help_items
+        if not any(c.text_rendering for c in helps):
+            return escape(self.hint)
+        parts = [rich_html(c.text_rendering, c.label) for c in helps]
+        if self.item.entry_format:
+            parts.append(escape(self.item.entry_format))
+        return mark_safe(" ".join(parts))  # noqa: S308 - each part is cleaned or escaped
 
     @property
     def hint_id(self) -> str:
@@ -82,7 +121,9 @@ class Field:
         ids = []
         if self.hint:
             ids.append(self.hint_id)
-        if self.errors:
+        if self.unit_label:
+            ids.append(self.unit_id)
+        if self.errors or self.warnings:
             ids.append(self.error_id)
         return " ".join(ids)
 
@@ -234,8 +275,9 @@ class FieldBuilder:
                     elif key == "valueString":
                         field_.other = value
             field_.options = [
-                OptionView(o.token, o.label, field_.html_id if i == 0 else f"{field_.html_id}-{i + 1}",
-                           o.token in tokens, o.exclusive)
+                OptionView(o.token, f"{prefix_of(o)} {o.label}".lstrip(),
+                           field_.html_id if i == 0 else f"{field_.html_id}-{i + 1}",
+                           o.token in tokens, o.exclusive, option_label_html(o))
                 for i, o in enumerate(item.options)
             ]
             field_.values = sorted(tokens)
@@ -258,6 +300,8 @@ class FieldBuilder:
                            f"{field_.html_id}{UNIT_SUFFIX}", unit_token(u, i) == field_.unit)
                 for i, u in enumerate(item.units)
             ]
+            if len(item.units) == 1:
+                field_.unit_label = field_.units[0].label
             return
         values = list(raw["values"]) if raw is not None else [input_text(item, k, v) for k, v in typed]
         if not item.repeats:
@@ -266,6 +310,9 @@ class FieldBuilder:
             values = [v for v in values if v] or [""]
         field_.values = values
         field_.input_type, field_.input_mode = input_type(item)
+        if item.units and item.type in ("decimal", "integer"):
+            # A number in a set unit: say which, or 170 (cm) typed as inches gives a wrong result.
+            field_.unit_label = str(item.units[0].get("display") or item.units[0].get("code") or "")
 
     def _enable_when_json(self, item, indices) -> str:
         """The item's enableWhen for the script: each condition names the input it reads,
@@ -296,6 +343,19 @@ class FieldBuilder:
         if depth > len(indices):
             return None  # the question repeats where this item does not: no single input
         return engine.anchor(question.link_id, tuple(indices[:depth]))
+
+
+def option_label_html(option) -> str:
+    """An answer's label as HTML: its optionPrefix ("a)") before its (rich) text."""
+    text = rich_html(option.rendering, option.label)
+    if not prefix_of(option):
+        return text
+    return format_html('<span class="q-option-prefix">{}</span> {}', prefix_of(option), text)
+
+
+def prefix_of(option) -> str:
+    """An option's optionPrefix as text (some forms give it as a number, 0 included)."""
+    return "" if option.prefix is None else str(option.prefix).strip()
 
 
 def kind_of(item) -> str:

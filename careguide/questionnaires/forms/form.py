@@ -13,6 +13,7 @@ repeating groups), so a test or another app can post answers by linkId.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class QuestionnaireForm:
         self.pruned = engine.prune_disabled(definition, self.working, drop_empty=False)
         self._visits = {v.anchor: v for v in engine.walk(definition, engine.read_response(self.pruned))}
         self.errors: list[FormError] = []
+        self.warnings: list[FormError] = []  # targetConstraint warnings: shown once, then let through
         self.notice = ""
         self._validated = False
         builder = FieldBuilder(definition, step=step, step_link_ids=self.step_link_ids, working=self.working,
@@ -104,7 +106,23 @@ class QuestionnaireForm:
         """Whether the answers on this screen can be kept; fills `errors` and `notice`."""
         if not self._validated:
             self._validate()
-        return not self.errors and not self.notice
+        return not self.errors and not self.notice and not self._unconfirmed_warnings()
+
+    def _unconfirmed_warnings(self) -> bool:
+        """Warnings this person has not yet been shown (they go on by sending the form again)."""
+        try:
+            confirmed = set(json.loads(self.data.get("_warned", "[]"))) if self.data is not None else set()
+        except (TypeError, ValueError, RecursionError):
+            confirmed = set()
+        return any(key not in confirmed for key in self.warning_keys)
+
+    @property
+    def warning_keys(self) -> list[str]:
+        return [f"{w.anchor}|{w.message}" for w in self.warnings]
+
+    @property
+    def warned_json(self) -> str:
+        return json.dumps(self.warning_keys, separators=(",", ":"))
 
     def _validate(self):
         self._validated = True
@@ -112,12 +130,17 @@ class QuestionnaireForm:
             return
         by_anchor: dict[str, list[str]] = {a: list(m) for a, m in self.parse_errors.items()}
         checked = {**self.pruned, "status": "completed"}
+        # Rules (targetConstraint) may read calculated answers: work them out first. A broken
+        # expression must not break the page (calculate reports its own failures).
+        with contextlib.suppress(Exception):
+            checked = engine.calculate(self.definition, checked)[0]
         issues = engine.validate_response(self.definition, checked)
         newly_shown = self._newly_shown()
         appeared = False
+        warnings: dict[str, list[str]] = {}
         for issue in issues:
             item = self.definition.by_link_id.get(issue.link_id or "")
-            if item is not None and item.is_calculated:
+            if item is not None and item.is_calculated and issue.code != "invariant":
                 continue  # worked out when the response is stored
             if not self._on_this_screen(item):
                 continue
@@ -126,12 +149,16 @@ class QuestionnaireForm:
                 continue
             if issue.anchor in self.parse_errors:
                 continue  # the typing error says more than "enter an answer"
+            if not issue.is_error:
+                warnings.setdefault(issue.anchor or "", []).append(issue.message)
+                continue
             by_anchor.setdefault(issue.anchor or "", []).append(issue.message)
         if not appeared:
             appeared = any(self._unanswered(a) for a in newly_shown)
         if appeared:
             self.notice = NEW_QUESTIONS_NOTICE
         self._attach_errors(by_anchor)
+        self._attach(warnings, "warnings", self.warnings)
 
     def _on_this_screen(self, item) -> bool:
         if item is None or self.step_link_ids is None:
@@ -161,25 +188,27 @@ class QuestionnaireForm:
         return visit.node is None or not visit.node.values
 
     def _attach_errors(self, by_anchor: dict[str, list[str]]):
+        self._attach(by_anchor, "errors", self.errors)
+
+    def _attach(self, by_anchor: dict[str, list[str]], kind: str, found: list[FormError]):
+        """Put each message beside its field (`kind`: errors or warnings) and into `found`, which
+        the summary at the top lists (a repeating group's links to the group, not its first input)."""
         placed = set()
 
         def visit(fields):
             for f in fields:
-                if f.anchor in by_anchor and f.kind != "repeat":
-                    f.errors = by_anchor[f.anchor]
+                if f.anchor in by_anchor:
+                    setattr(f, kind, by_anchor[f.anchor])
                     placed.add(f.anchor)
-                    self.errors.extend(FormError(m, f.target_id, f.anchor) for m in f.errors)
-                elif f.kind == "repeat" and f.anchor in by_anchor:
-                    f.errors = by_anchor[f.anchor]
-                    placed.add(f.anchor)
-                    self.errors.extend(FormError(m, f.html_id, f.anchor) for m in f.errors)
+                    target = f.html_id if f.kind == "repeat" else f.target_id
+                    found.extend(FormError(m, target, f.anchor) for m in by_anchor[f.anchor])
                 visit(f.children)
                 visit(f.instances)
 
         visit(self.fields)
         for anchor_name, messages in by_anchor.items():
             if anchor_name not in placed:
-                self.errors.extend(FormError(m, "", anchor_name) for m in messages)
+                found.extend(FormError(m, "", anchor_name) for m in messages)
 
     # --- what the template and the view use ---------------------------------------------
 

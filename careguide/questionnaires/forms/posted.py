@@ -131,7 +131,7 @@ class PostedAnswers:
             whole = engine.anchor(item.link_id, visit.indices[:-1])
             siblings = [n for n in _raw_children(visit.container) if n.get("linkId") == item.link_id]
             if action == "add" and whole == target and visit.node.raw is siblings[-1]:
-                if len(siblings) < MAX_INSTANCES:
+                if len(siblings) < min(MAX_INSTANCES, item.max_occurs or MAX_INSTANCES):
                     holder = _holder(visit.container)
                     position = holder.index(visit.node.raw) + 1
                     holder.insert(position, {"linkId": item.link_id, "item": []})
@@ -153,7 +153,9 @@ def add_blank_groups(items, holder: list):
     for item in items:
         nodes = [n for n in holder if isinstance(n, dict) and n.get("linkId") == item.link_id]
         if item.is_group:
-            nodes = nodes or [{"linkId": item.link_id, "item": []}]
+            # A repeating group shows as many instances as it needs (minOccurs), at least one.
+            wanted = min(item.min_occurs or 1, MAX_INSTANCES) if item.repeats else 1
+            nodes = nodes + [{"linkId": item.link_id, "item": []} for _ in range(wanted - len(nodes))]
             for node in nodes:
                 add_blank_groups(item.children, node.setdefault("item", []))
         elif item.children:
