@@ -34,6 +34,7 @@ import yaml
 DATA = paths.TEST_DATA / "conformance"
 QUESTIONNAIRES = DATA / "questionnaires"
 CASES = DATA / "cases"
+VALUE_SETS = DATA / "valuesets"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 SPECIAL_KEYS = {"choose", "other", "type", "unit"}
 WAYS = ("import", "html", "browser", "fhir", "fhir_calculated")
@@ -49,6 +50,8 @@ class Case:
     pending: dict = field(default_factory=dict)
     import_error: list = field(default_factory=list)
     features: list = field(default_factory=list)
+    valuesets: list = field(default_factory=list)  # ValueSet files loaded first (careguide import-valueset)
+    refused_input: list = field(default_factory=list)  # typed answers that break a constraint
 
     @property
     def path(self) -> Path:
@@ -62,6 +65,10 @@ class Case:
     def refused(self) -> bool:
         return bool(self.import_error)
 
+    @property
+    def valueset_paths(self) -> list[Path]:
+        return [VALUE_SETS / name for name in self.valuesets]
+
     def pending_for(self, way: str) -> str:
         return self.pending.get(way) or self.pending.get("all") or ""
 
@@ -71,13 +78,15 @@ def load_cases() -> list[Case]:
     for path in sorted(CASES.glob("*.yaml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         unknown = set(raw) - {"questionnaire", "input", "expected", "context", "pending", "import_error",
-                              "features", "notes", "source"}
+                              "features", "notes", "source", "valuesets",
+                              "refused_input"}
         assert not unknown, f"{path.name}: unknown keys {sorted(unknown)}"
         assert set(raw.get("pending") or {}) <= {*WAYS, "all"}, f"{path.name}: pending names an unknown way"
         cases.append(Case(name=path.stem, questionnaire_file=raw["questionnaire"], input=raw.get("input") or {},
                           expected=raw.get("expected") or [], context=raw.get("context") or {},
                           pending=raw.get("pending") or {}, import_error=raw.get("import_error") or [],
-                          features=raw.get("features") or []))
+                          features=raw.get("features") or [], valuesets=raw.get("valuesets") or [],
+                          refused_input=raw.get("refused_input") or []))
     return cases
 
 
@@ -90,6 +99,31 @@ def params(way: str, *, refused: bool = False) -> list:
         reason = case.pending_for(way) or (case.pending_for("import") if way != "import" else "")
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         out.append(pytest.param(case, id=case.name, marks=marks))
+    return out
+
+
+def refused_input_params(way: str) -> list:
+    """One param per wrong answer a case lists (`refused_input`: linkId, typed, answer, label,
+    pending), xfail (strict) where it says the check is missing today."""
+    out = []
+    for case in load_cases():
+        for wrong in case.refused_input:
+            reason = (wrong.get("pending") or {}).get(way) or (wrong.get("pending") or {}).get("all") or ""
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            out.append(pytest.param(case, wrong, id=f"{case.name}:{wrong['linkId']}", marks=marks))
+    return out
+
+
+def replaced(items: list, link_id: str, answer: dict) -> list:
+    """`items` with the answer of `link_id` replaced by `answer`."""
+    out = []
+    for item in items:
+        item = dict(item)
+        if item["linkId"] == link_id:
+            item["answer"] = [answer]
+        if item.get("item"):
+            item["item"] = replaced(item["item"], link_id, answer)
+        out.append(item)
     return out
 
 

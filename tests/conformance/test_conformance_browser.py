@@ -9,6 +9,7 @@ from the same browser session returns exactly the expected items."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -49,7 +50,13 @@ def site(server):
 
     from support import run_on_server
 
-    files = [str(case.path) for case in _load_cases() if not case.refused]
+    cases = [case for case in _load_cases() if not case.refused]
+    files = [str(case.path) for case in cases]
+    value_sets = sorted({str(path) for case in cases for path in case.valueset_paths})
+    if value_sets:
+        # No such command yet (issue 16 item 10): the cases that need it are marked as failing today.
+        with contextlib.suppress(CalledProcessError):
+            run_on_server(server, "import-valueset", *value_sets)
     try:
         found = imported_ids(run_on_server(server, "import-questionnaire", *files).stdout)
     except CalledProcessError:

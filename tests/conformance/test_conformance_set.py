@@ -17,10 +17,13 @@ import json
 import pytest
 from conformance_support import (
     Case,
+    FillError,
     assert_same_items,
     calculated_link_ids,
     imported_ids,
     params,
+    refused_input_params,
+    replaced,
     sendable,
     without,
 )
@@ -35,7 +38,10 @@ FHIR_JSON = "application/fhir+json"
 
 
 def import_as_administrator(case: Case) -> Questionnaire:
+    """The case's ValueSets, then its questionnaire, loaded with the commands an administrator runs."""
     out = io.StringIO()
+    for path in case.valueset_paths:
+        call_command("import_valueset", str(path), stdout=out)
     call_command("import_questionnaire", str(case.path), stdout=out)
     fhir_id = imported_ids(out.getvalue()).get(case.path.name)
     assert fhir_id, f"the import named no questionnaire: {out.getvalue()!r}"
@@ -102,3 +108,29 @@ def test_posted_by_a_fhir_client_with_correct_calculated_answers_is_accepted_as_
     signed_in_patient(client, patient, case)
     stored = _post(client, questionnaire, sendable(case.expected))
     assert_same_items(stored.get("item") or [], case.expected)
+
+
+@pytest.mark.parametrize(("case", "wrong"), refused_input_params("html"))
+def test_a_typed_answer_that_breaks_a_constraint_is_shown_again_naming_the_question(client, patient, case, wrong):
+    questionnaire = import_as_administrator(case)
+    signed_in_patient(client, patient, case)
+    url = reverse("questionnaires:fill", kwargs={"fhir_id": questionnaire.fhir_id})
+    answers = {**case.input, wrong["linkId"]: wrong["typed"]}
+    with pytest.raises(FillError) as shown_again:
+        NoJavaScriptPerson(client, url, answers).fill()
+    assert "shown again" in str(shown_again.value) and wrong["label"] in str(shown_again.value), shown_again.value
+    assert not QuestionnaireResponse.objects.filter(questionnaire=questionnaire).exists()
+
+
+@pytest.mark.parametrize(("case", "wrong"), refused_input_params("fhir"))
+def test_a_posted_answer_that_breaks_a_constraint_is_refused_naming_the_item(client, patient, case, wrong):
+    questionnaire = import_as_administrator(case)
+    signed_in_patient(client, patient, case)
+    body = {"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": services.canonical(questionnaire),
+            "item": replaced(sendable(case.expected), wrong["linkId"], wrong["answer"])}
+    response = client.post(reverse("fhir:questionnaire_response_type"), data=json.dumps(body),
+                           content_type=FHIR_JSON)
+    assert response.status_code == 400, response.content.decode()[:1000]
+    assert wrong["linkId"] in response.content.decode()
+    assert not QuestionnaireResponse.objects.filter(questionnaire=questionnaire).exists()
