@@ -78,6 +78,10 @@ class ExtensionReader:
                 self.problem(f"Item {link_id}: regex is not used on a {item.type} item.", link_id, WARNING,
                              "not-supported")
             else:
+                # Some forms (Smart Forms' own tester) write the pattern as FHIRPath: matches('...').
+                written = re.fullmatch(r"\s*matches\(\s*'((?:[^'\\]|\\.)*)'\s*\)\s*", pattern)
+                if written is not None:
+                    pattern = re.sub(r"\\(['\\])", r"\1", written.group(1))
                 try:
                     re.compile(pattern)
                     item.regex = pattern
