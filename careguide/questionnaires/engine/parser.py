@@ -40,6 +40,12 @@ from .extensions import ExtensionReader
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
 
+# SDC expressions whose name makes their value a variable where they are defined.
+NAMED_EXPRESSIONS = frozenset(SDC + name for name in (
+    "sdc-questionnaire-calculatedExpression", "sdc-questionnaire-initialExpression",
+    "sdc-questionnaire-enableWhenExpression", "sdc-questionnaire-answerExpression",
+))
+
 
 def parse_questionnaire(resource: dict) -> Questionnaire:
     """Read a Questionnaire (FHIR R4 JSON as a dict); raise QuestionnaireError if unusable."""
@@ -328,8 +334,13 @@ class _Parser(ExtensionReader):
         return condition
 
     def variables(self, element: dict) -> tuple[Variable, ...]:
+        """The variables an element defines, in order: its `variable` extensions, and its other
+        SDC expressions that have a name (a named calculatedExpression is a variable too, for the
+        element and what is inside it, as LHC-Forms reads SDC's Expression.name)."""
         found = []
-        for ext in extensions(element, EXT_VARIABLE):
+        for ext in self._list(element, "extension"):
+            if ext.get("url") != EXT_VARIABLE and ext.get("url") not in NAMED_EXPRESSIONS:
+                continue
             expression = ext.get("valueExpression")
             if isinstance(expression, dict) and expression.get("name") and expression.get("expression"):
                 found.append(Variable(expression["name"], expression["expression"],
