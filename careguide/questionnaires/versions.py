@@ -15,7 +15,7 @@ from careguide.audit import service as audit
 from careguide.core import signoffs
 from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
 
-from . import bindings, engine
+from . import bindings, engine, terminology
 from .models import Questionnaire
 from .services import _stamp, parsed
 
@@ -42,7 +42,7 @@ def check_questionnaire(resource) -> tuple[engine.Questionnaire, list[FhirIssue]
     except FhirValidationError as exc:
         raise QuestionnaireInvalid(exc.issues) from exc
     try:
-        definition = engine.parse_questionnaire(resource)
+        definition = engine.parse_questionnaire(resource, value_sets=terminology.resolver())
     except engine.QuestionnaireError as exc:
         raise QuestionnaireInvalid([_definition_issue(i) for i in exc.issues]) from exc
     warnings += [_definition_issue(i) for i in definition.warnings]
