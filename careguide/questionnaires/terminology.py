@@ -18,7 +18,7 @@ from django.db.models import Count, Max
 
 from careguide.audit import service as audit
 from careguide.core import signoffs
-from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
+from careguide.fhir.validation import FhirIssue, FhirValidationError, rerooted, validate
 
 from .engine import valuesets
 from .models import TerminologyResource
@@ -83,9 +83,9 @@ def check(source: str, path: str, resource: dict) -> list[FhirIssue]:
 def _at(source: str, path: str, kind: str, issue: FhirIssue) -> FhirIssue:
     """An issue from checking a resource alone, placed at its element path (inside its Bundle
     entry) and prefixed with the file it came from."""
-    moved = tuple(path + e[len(kind):] if e.startswith(kind) else e for e in issue.expression)
-    text = path + issue.diagnostics[len(kind):] if issue.diagnostics.startswith(kind) else issue.diagnostics
-    return FhirIssue(issue.severity, issue.code, f"{source}: {text}" if source else text, moved)
+    moved = rerooted(issue, kind, path)
+    text = f"{source}: {moved.diagnostics}" if source else moved.diagnostics
+    return FhirIssue(moved.severity, moved.code, text, moved.expression)
 
 
 @transaction.atomic
