@@ -23,8 +23,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def eval_answer_lists(db):
     """The answer lists the evaluation questionnaires name but do not contain (test subsets in
     tests/data/terminology/), loaded as `careguide import-valueset` loads them."""
-    from careguide.questionnaires import terminology
     from paths import TEST_DATA
+
+    from careguide.questionnaires import terminology
 
     return terminology.import_resources(terminology.read_file(TEST_DATA / "terminology" / "eval-answer-lists.json"))
 

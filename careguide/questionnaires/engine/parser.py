@@ -1,9 +1,10 @@
 """Reading a FHIR R4 Questionnaire (a dict) into the engine's `Questionnaire` and `Item`s.
 
 `parse_questionnaire(resource)` reads the JSON once. Problems that make a questionnaire
-unusable (unknown item types, duplicate linkIds, enableWhen pointing at no item, a missing
-contained ValueSet) raise `QuestionnaireError`; oddities we can live with become warnings in
-`Questionnaire.warnings`.
+unusable (unknown item types, duplicate linkIds, enableWhen pointing at no item, a choice whose
+answer list is neither contained nor found by `value_sets`) raise `QuestionnaireError`; oddities
+we can live with become warnings in `Questionnaire.warnings`. Answer lists are expanded by
+valuesets.py.
 """
 
 from __future__ import annotations
