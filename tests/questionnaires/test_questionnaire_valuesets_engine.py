@@ -58,3 +58,12 @@ def test_a_code_that_a_filter_names_but_the_code_system_lacks_is_refused():
         {"system": CS, "filter": [{"property": "concept", "op": "is-a", "value": "zzz"}]}]}}
     with pytest.raises(engine.QuestionnaireError, match="the filter is-a zzz names a code that"):
         parse(code_system, value_set)
+
+
+def test_a_choice_whose_list_has_no_options_is_refused():
+    only_a = [{"system": CS, "concept": [{"code": "a"}]}]
+    empty = {"resourceType": "ValueSet", "id": "vs", "status": "active",
+             "compose": {"include": only_a, "exclude": only_a}}
+    with pytest.raises(engine.QuestionnaireError, match="Item q: the answer list #vs has no options"):
+        parse(empty)
+    assert parse(empty, item_type="open-choice").item("q").options == ()

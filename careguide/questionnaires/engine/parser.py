@@ -214,6 +214,9 @@ class _Parser:
             self.problem(f"Item {item.link_id}: the answer list {value_set} cannot be used: {exc}.",
                          item.link_id, code="not-supported")
             return ()
+        if not concepts:
+            self.problem(f"Item {item.link_id}: the answer list {value_set} has no options, so the item cannot be "
+                         "answered.", item.link_id, ERROR if item.type == "choice" else WARNING)
         return self.with_tokens([
             self.option(c["source"], "valueCoding", {k: v for k, v in c.items() if k != "source"}, c["source"])
             for c in concepts
