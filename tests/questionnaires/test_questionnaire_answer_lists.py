@@ -222,18 +222,21 @@ def test_a_contained_list_that_includes_another_offers_its_options_and_can_be_an
         {"valueCoding": {"system": "http://careguide.invalid/cs", "code": "c", "display": "Cherries"}}]
 
 
-def test_the_shipped_yes_no_dont_know_list_is_loaded_by_load_content_and_offered(tmp_path, client, db):
+def test_the_shipped_lists_are_loaded_by_load_content_and_offered(tmp_path, client, db):
     """content/terminology/ is loaded by `careguide load-content` (the test database is set up by it)."""
     resource = {"resourceType": "Questionnaire", "title": "Smoking", "status": "active",
                 "url": "http://careguide.invalid/fhir/Questionnaire/test-yesno",
                 "item": [{"linkId": "smoke", "type": "choice", "text": "Do you smoke?",
-                          "answerValueSet": "http://hl7.org/fhir/ValueSet/yesnodontknow"}]}
+                          "answerValueSet": "http://hl7.org/fhir/ValueSet/yesnodontknow"},
+                         {"linkId": "status", "type": "choice", "text": "Where is the illness now?",
+                          "answerValueSet": "http://hl7.org/fhir/ValueSet/condition-clinical|4.0.1"}]}
     run("import_questionnaire", write(tmp_path, "q.json", resource))
     soup = page(client.get(fill_url(Questionnaire.objects.get(url__endswith="test-yesno"))))
     assert option_labels(soup, "smoke") == ["Yes", "No", "Don't know"]
+    assert option_labels(soup, "status") == ["Active", "Recurrence", "Relapse", "Inactive", "Remission", "Resolved"]
     out = StringIO()
     call_command("load_content", stdout=out)
-    assert "Answer lists: 0 imported, 5 unchanged" in out.getvalue()
+    assert "Answer lists: 0 imported, 7 unchanged" in out.getvalue()
 
 
 # --- item 4: a list that cannot be loaded ------------------------------------------------------
