@@ -48,7 +48,14 @@ def parsed(questionnaire: Questionnaire) -> engine.Questionnaire:
     with _parsed_lock:
         found = _parsed_cache.get(key)
     if found is None:
-        found = engine.parse_questionnaire(questionnaire.resource, value_sets=terminology.resolver())
+        lists = terminology.resolver()
+        try:
+            found = engine.parse_questionnaire(questionnaire.resource, value_sets=lists)
+        except engine.QuestionnaireError:
+            # Stored before its answer lists had to be loaded (ADR 0033): still read, so its
+            # responses show; a choice whose list is missing offers nothing until it is loaded.
+            found = engine.parse_questionnaire(questionnaire.resource, value_sets=lists, lists_required=False)
+            logger.warning("Questionnaire %s names answer lists that are not loaded", questionnaire.fhir_id)
         with _parsed_lock:
             if len(_parsed_cache) > 200:
                 _parsed_cache.clear()

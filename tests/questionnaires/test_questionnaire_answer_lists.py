@@ -307,3 +307,19 @@ def test_an_open_choice_whose_list_is_not_loaded_is_free_text_but_comparing_its_
     lines = run("import_questionnaire", write(tmp_path, "risk.json", resource))
     assert (f"  warning: Item gender: the answer list {GENDER} is not loaded, so answers are taken as free text. "
             "Load it with careguide import-valueset to offer its options.") in lines
+
+
+def test_a_stored_questionnaire_whose_list_went_missing_still_shows_its_answers(tmp_path, client, db):
+    """A questionnaire stored before its list had to be loaded (or whose list is gone) must not
+    break the pages that show what people answered."""
+    run("import_questionnaire", write(tmp_path, "risk.json", gender_questionnaire()))
+    questionnaire = Questionnaire.objects.get(url__endswith="test-gender")
+    record = stored(client.post(fill_url(questionnaire), {"gender": "female"}))
+    TerminologyResource.objects.filter(url=GENDER).delete()
+    shown = page(client.get(reverse("questionnaires:response", kwargs={"response_id": record.fhir_id})))
+    assert "Female" in shown.select_one("main").get_text(" ", strip=True)
+    form = page(client.get(fill_url(questionnaire)))
+    assert option_labels(form, "gender") == []
+    refused = client.post(fill_url(questionnaire), {"gender": "female"})
+    assert refused.status_code == 200 and not QuestionnaireResponse.objects.exclude(pk=record.pk).filter(
+        questionnaire=questionnaire).exists()

@@ -42,16 +42,19 @@ from .issues import ERROR, WARNING, Issue, QuestionnaireError
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
 
 
-def parse_questionnaire(resource: dict, *, value_sets: valuesets.Resolver | None = None) -> Questionnaire:
+def parse_questionnaire(resource: dict, *, value_sets: valuesets.Resolver | None = None,
+                        lists_required: bool = True) -> Questionnaire:
     """Read a Questionnaire (FHIR R4 JSON as a dict); raise QuestionnaireError if unusable.
 
     `value_sets(canonical, resource_type)` finds the ValueSets and CodeSystems an answerValueSet
-    needs that are not contained (the local terminology store; engine/valuesets.py)."""
-    return _Parser(resource, value_sets).parse()
+    needs that are not contained (the local terminology store; engine/valuesets.py). With
+    `lists_required=False` an answer list that cannot be used is a warning, not an error (a choice
+    item then offers nothing): for reading a questionnaire stored before its list went missing."""
+    return _Parser(resource, value_sets, lists_required).parse()
 
 
 class _Parser:
-    def __init__(self, resource: dict, value_sets: valuesets.Resolver | None = None):
+    def __init__(self, resource: dict, value_sets: valuesets.Resolver | None = None, lists_required: bool = True):
         self.resource = resource
         self.issues: list[Issue] = []
         self.by_link_id: dict[str, Item] = {}
@@ -62,6 +65,7 @@ class _Parser:
         } if isinstance(resource, dict) else {}
         self.expander = valuesets.Expander(self.contained, value_sets)
         self.free_text_choices: set[str] = set()
+        self.lists_required = lists_required
 
     def problem(self, message, link_id=None, severity=ERROR, code="structure"):
         self.issues.append(Issue(message, link_id=link_id, code=code, severity=severity))
@@ -202,21 +206,21 @@ class _Parser:
             missing = "" if exc.url == value_set else f" (it needs the {exc.kind} {exc.url})"
             if item.type == "open-choice":
                 self.free_text_choices.add(item.link_id)
-                self.problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so answers "
-                             "are taken as free text. Load it with careguide import-valueset to offer its options.",
-                             item.link_id, WARNING, "not-supported")
+                self.list_problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so "
+                                  "answers are taken as free text. Load it with careguide import-valueset to offer "
+                                  "its options.", item.link_id, WARNING, "not-supported")
                 return None
-            self.problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so the item "
-                         "cannot be answered. Load it with careguide import-valueset.", item.link_id,
-                         ERROR if item.type == "choice" else WARNING, "not-found")
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so the "
+                              "item cannot be answered. Load it with careguide import-valueset.", item.link_id,
+                              ERROR if item.type == "choice" else WARNING)
             return () if item.type == "choice" else None
         except valuesets.ExpansionError as exc:
-            self.problem(f"Item {item.link_id}: the answer list {value_set} cannot be used: {exc}.",
-                         item.link_id, code="not-supported")
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} cannot be used: {exc}.",
+                              item.link_id, code="not-supported")
             return ()
         if not concepts:
-            self.problem(f"Item {item.link_id}: the answer list {value_set} has no options, so the item cannot be "
-                         "answered.", item.link_id, ERROR if item.type == "choice" else WARNING)
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} has no options, so the item "
+                              "cannot be answered.", item.link_id, ERROR if item.type == "choice" else WARNING)
         return self.with_tokens([
             self.option(c["source"], "valueCoding", {k: v for k, v in c.items() if k != "source"}, c["source"])
             for c in concepts
@@ -230,14 +234,19 @@ class _Parser:
         for item in self.by_link_id.values():
             for condition in item.enable_when:
                 if condition.question in self.free_text_choices and condition.key == "valueCoding":
-                    self.problem(f"Item {item.link_id} compares the code of {condition.question}, whose answer "
-                                 "list is not loaded, so the condition could never be met. Load the list with "
-                                 "careguide import-valueset.", item.link_id)
+                    self.list_problem(f"Item {item.link_id} compares the code of {condition.question}, whose "
+                                      "answer list is not loaded, so the condition could never be met. Load the "
+                                      "list with careguide import-valueset.", item.link_id)
         for owner, link_id in valuesets.codes_read(self.resource, self.free_text_choices):
             where = f"Item {owner}" if owner else "The questionnaire"
-            self.problem(f"{where} has an expression that reads the code of {link_id}, whose answer list is not "
-                         "loaded, so it would compute a wrong result. Load the list with careguide import-valueset.",
-                         owner)
+            self.list_problem(f"{where} has an expression that reads the code of {link_id}, whose answer list is "
+                              "not loaded, so it would compute a wrong result. Load the list with careguide "
+                              "import-valueset.", owner)
+
+    def list_problem(self, message, link_id, severity=ERROR, code="not-found"):
+        """A problem with an answer list: an error at import, a warning when a stored questionnaire is
+        read with lists_required=False (its responses must still show if a list is not loaded)."""
+        self.problem(message, link_id, severity if self.lists_required else WARNING, code)
 
     @staticmethod
     def with_tokens(options: list[AnswerOption]) -> tuple[AnswerOption, ...]:
