@@ -19,6 +19,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         AuditEvent.objects.all().delete()
 
 
+@pytest.fixture
+def eval_answer_lists(db):
+    """The answer lists the evaluation questionnaires name but do not contain (test subsets in
+    tests/data/terminology/), loaded as `careguide import-valueset` loads them."""
+    from paths import TEST_DATA
+
+    from careguide.questionnaires import terminology
+
+    return terminology.import_resources(terminology.read_file(TEST_DATA / "terminology" / "eval-answer-lists.json"))
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """scripts/serve (what `make run` runs) on a fresh data folder, shared by every browser test."""

@@ -13,6 +13,9 @@ server (ADR 0023): a code element with a *required* binding must hold one of its
 (`status: "bogus"` is refused; fhir.resources lists those codes as `enum_values`), and a
 `modifierExtension` we do not understand (we understand none) makes the whole resource
 unacceptable. A `contained` resource of a type R4 does not have is refused by name.
+
+Contained resources are checked one by one: ValueSets and CodeSystems in full, any other as a
+possible SDC extraction template, where elements the template leaves out are allowed (ADR 0033).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ValidationError
 
 MAX_ROUNDS = 20
+FULLY_CHECKED_CONTAINED = ("ValueSet", "CodeSystem")
 FIELD_NAMES = {"resource_type": "resourceType"}
 
 
@@ -106,6 +110,17 @@ def validate(resource, resource_type: str | None = None) -> list[FhirIssue]:
     if contained:
         raise FhirValidationError(contained)
     data = copy.deepcopy(resource)
+    contained_errors, contained_warnings = _contained_issues(actual, data)
+    try:
+        warnings = _validate_model(model, actual, data)
+    except FhirValidationError as exc:
+        raise FhirValidationError(contained_errors + exc.issues) from exc
+    if contained_errors:
+        raise FhirValidationError(contained_errors)
+    return contained_warnings + warnings
+
+
+def _validate_model(model, actual: str, data: dict) -> list[FhirIssue]:
     warnings: list[FhirIssue] = []
     for _ in range(MAX_ROUNDS):
         try:
@@ -129,6 +144,61 @@ def validate(resource, resource_type: str | None = None) -> list[FhirIssue]:
         if not _drop_extensions(data, [tuple(e["loc"]) for e in errors]):
             raise FhirValidationError([_issue_for(actual, e, "error") for e in errors])
     raise FhirValidationError([FhirIssue("error", "too-costly", f"{actual}: too many errors to check.")])
+
+
+def rerooted(issue: FhirIssue, resource_type: str, path: str) -> FhirIssue:
+    """An issue found checking a resource on its own, placed at `path` (e.g. inside the resource
+    that contains it, Questionnaire.contained[1])."""
+    def move(text: str) -> str:
+        return path + text[len(resource_type):] if text.startswith(resource_type) else text
+
+    return FhirIssue(issue.severity, issue.code, move(issue.diagnostics), tuple(move(e) for e in issue.expression))
+
+
+def _contained_issues(container: str, data: dict) -> tuple[list[FhirIssue], list[FhirIssue]]:
+    """(errors, warnings) of the contained resources, each checked on its own and taken out of
+    `data`. ValueSets and CodeSystems (answer lists) are checked in full; any other contained
+    resource may be an SDC extraction template (sdc-questionnaire-templateExtract), partial by
+    design, so elements it leaves out are allowed while anything it does say must be valid."""
+    entries = data.get("contained")
+    if not isinstance(entries, list):
+        return [], []
+    del data["contained"]
+    errors: list[FhirIssue] = []
+    warnings: list[FhirIssue] = []
+    for index, entry in enumerate(entries):
+        where = f"{container}.contained[{index}]"
+        kind = entry.get("resourceType") if isinstance(entry, dict) else None
+        if not isinstance(kind, str) or not kind:
+            errors.append(FhirIssue("error", "structure", f"{where}: a contained entry must be a resource with a "
+                                    "resourceType.", (where,)))
+            continue
+        try:
+            found = validate(entry, kind) if kind in FULLY_CHECKED_CONTAINED else _template_issues(entry, kind)
+        except FhirValidationError as exc:
+            errors += [rerooted(i, kind, where) for i in exc.issues]
+        else:
+            warnings += [rerooted(i, kind, where) for i in found]
+    return errors, warnings
+
+
+def _template_issues(resource: dict, resource_type: str) -> list[FhirIssue]:
+    """Check a partial resource: required elements may be missing; nothing else may be wrong."""
+    try:
+        instance = _model_class(resource_type).model_validate(copy.deepcopy(resource))
+    except ValidationError as exc:
+        errors = [e for e in exc.errors(include_url=False) if "missing" not in e.get("type", "")]
+        strict = [e for e in errors if not _in_extension(tuple(e.get("loc", ())))]
+        if strict:
+            raise FhirValidationError([_issue_for(resource_type, e, "error") for e in strict]) from exc
+        return [_issue_for(resource_type, e, "warning") for e in errors]
+    except (TypeError, ValueError, KeyError) as exc:
+        raise FhirValidationError([FhirIssue("error", "structure", f"{resource_type}: {exc}")]) from exc
+    found = _binding_and_modifier_issues(instance, resource_type)
+    strict = [i for i in found if i.severity == "error"]
+    if strict:
+        raise FhirValidationError(strict)
+    return found
 
 
 def _contained_type_issues(resource_type: str, resource: dict) -> list[FhirIssue]:

@@ -135,3 +135,36 @@ class QuestionnaireResponse(models.Model):
 
     def __str__(self):
         return f"Response {self.fhir_id}"
+
+
+class TerminologyResource(models.Model):
+    """A ValueSet or CodeSystem that answer lists are read from: the local terminology store
+    (`careguide import-valueset`, ADR 0033). Stored once per url and version, never changed in
+    place (a changed list is a new version)."""
+
+    class Kind(models.TextChoices):
+        VALUE_SET = "ValueSet", "ValueSet"
+        CODE_SYSTEM = "CodeSystem", "CodeSystem"
+
+    resource_type = models.CharField(max_length=16, choices=Kind.choices)
+    url = models.CharField("canonical url", max_length=255, db_index=True)
+    version = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    resource = models.JSONField()
+    # SHA-256 of the content (all but id, meta and text): the same url and version must always
+    # have the same content.
+    content_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["resource_type", "url", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource_type", "url", "version"],
+                                    name="questionnaires_one_terminology_version"),
+        ]
+
+    def __str__(self):
+        version = f"|{self.version}" if self.version else ""
+        return f"{self.resource_type} {self.url}{version}"

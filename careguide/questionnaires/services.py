@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from careguide.audit import service as audit
 from careguide.fhir.validation import FhirValidationError, validate
 
-from . import bindings, engine
+from . import bindings, engine, terminology
 from .models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,21 @@ _parsed_lock = Lock()
 
 
 def parsed(questionnaire: Questionnaire) -> engine.Questionnaire:
-    """The engine's view of a stored questionnaire, parsed once per version."""
-    key = (questionnaire.pk, questionnaire.version_id, questionnaire.updated_at)
+    """The engine's view of a stored questionnaire, parsed once per version (and per state of the
+    terminology store its answer lists are read from)."""
+    # The terminology store's last change is in the key: an answer list loaded later takes effect.
+    key = (questionnaire.pk, questionnaire.version_id, questionnaire.updated_at, terminology.last_change())
     with _parsed_lock:
         found = _parsed_cache.get(key)
     if found is None:
-        found = engine.parse_questionnaire(questionnaire.resource)
+        lists = terminology.resolver()
+        try:
+            found = engine.parse_questionnaire(questionnaire.resource, value_sets=lists)
+        except engine.QuestionnaireError:
+            # Stored before its answer lists had to be loaded (ADR 0033): still read, so its
+            # responses show; a choice whose list is missing offers nothing until it is loaded.
+            found = engine.parse_questionnaire(questionnaire.resource, value_sets=lists, lists_required=False)
+            logger.warning("Questionnaire %s names answer lists that are not loaded", questionnaire.fhir_id)
         with _parsed_lock:
             if len(_parsed_cache) > 200:
                 _parsed_cache.clear()

@@ -15,7 +15,7 @@ from careguide.audit import service as audit
 from careguide.core import signoffs
 from careguide.fhir.validation import FhirIssue, FhirValidationError, validate
 
-from . import bindings, engine
+from . import bindings, engine, terminology
 from .models import Questionnaire
 from .services import _stamp, parsed
 
@@ -42,7 +42,7 @@ def check_questionnaire(resource) -> tuple[engine.Questionnaire, list[FhirIssue]
     except FhirValidationError as exc:
         raise QuestionnaireInvalid(exc.issues) from exc
     try:
-        definition = engine.parse_questionnaire(resource)
+        definition = engine.parse_questionnaire(resource, value_sets=terminology.resolver())
     except engine.QuestionnaireError as exc:
         raise QuestionnaireInvalid([_definition_issue(i) for i in exc.issues]) from exc
     warnings += [_definition_issue(i) for i in definition.warnings]
@@ -95,7 +95,8 @@ def safety_problems(questionnaire_url: str, definition) -> list[str]:
 def import_questionnaire(resource: dict, *, keep_id: bool = True, actor=None,
                          sign_off: signoffs.SignOff | None = None) -> ImportResult:
     """Store a new questionnaire version. Importing the same content again changes nothing
-    (a change of ``status`` alone, e.g. retiring it, is applied); other content under a url and
+    (a change of ``status`` alone, e.g. retiring it, is applied), also for a questionnaire with
+    neither url nor id, known by its content digest; other content under a url and
     version (or an id) that is taken raises ``VersionConflict``.
 
     A new version of a triage-bound questionnaire goes live only when it is safe for its tool
@@ -112,6 +113,10 @@ def import_questionnaire(resource: dict, *, keep_id: bool = True, actor=None,
     if by_id is not None and by_version is not None and by_id.pk != by_version.pk:
         raise VersionConflict(f"The id {resource['id']} belongs to another questionnaire version.", "Questionnaire.id")
     existing = by_version or by_id
+    if existing is None and not url and not (keep_id and resource.get("id")):
+        # Neither url nor (kept) id to know it by: the same content is the same questionnaire.
+        same = Questionnaire.objects.select_for_update().filter(url="", content_digest=digest)
+        existing = same.order_by("pk").first()
     if existing is not None:
         if (existing.url, existing.version) != (url[:255], version[:64]):
             which = f"version {existing.version or '(none)'} of {existing.url or 'a questionnaire'}"

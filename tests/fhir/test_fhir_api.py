@@ -130,7 +130,7 @@ def test_creating_a_questionnaire_needs_a_staff_user_with_permission(client, add
 
 
 @pytest.mark.parametrize("name", EVAL_FILES)
-def test_questionnaires_round_trip_unchanged(staff_client, client, name):
+def test_questionnaires_round_trip_unchanged(staff_client, client, name, eval_answer_lists):
     resource = eval_resource(name)
     created = post(staff_client, "/fhir/Questionnaire", resource)
     assert created.status_code == 201
@@ -163,7 +163,7 @@ def test_posting_the_same_questionnaire_again_changes_nothing_and_a_change_needs
     assert added().count() == 2
 
 
-def test_search_by_url_and_version_returns_a_searchset_bundle(staff_client, client, added):
+def test_search_by_url_and_version_returns_a_searchset_bundle(staff_client, client, added, eval_answer_lists):
     for name in EVAL_FILES:
         post(staff_client, "/fhir/Questionnaire", eval_resource(name))
     url = "http://hl7.org/fhir/uv/sdc/Questionnaire/questionnaire-sdc-profile-example-PHQ9"
@@ -340,7 +340,7 @@ def test_the_subject_is_always_the_signed_in_person(patient_client, patient, phq
 
 
 @pytest.mark.parametrize("name", EVAL_FILES)
-def test_every_evaluation_questionnaire_accepts_a_valid_response_over_the_api(patient_client, name):
+def test_every_evaluation_questionnaire_accepts_a_valid_response_over_the_api(patient_client, name, eval_answer_lists):
     questionnaire = versions.import_questionnaire(eval_resource(name)).questionnaire
     definition = services.parsed(questionnaire)
     items = []

@@ -34,7 +34,7 @@ def summary(lines):
     return [line for line in lines if not line.startswith("  ")]
 
 
-def test_the_evaluation_questionnaires_import_with_one_line_each(added):
+def test_the_evaluation_questionnaires_import_with_one_line_each(added, eval_answer_lists):
     lines = run(*EVAL_FILES)
     assert summary(lines) == [
         f"imported 44249-1-x (PHQ-9 quick depression assessment panel) from {EVAL}/lforms_R4_phq9.json",

@@ -259,8 +259,15 @@ def test_enable_when_inside_repeating_groups_reads_the_same_instance():
         ".item.where(linkId='onset')")
 
 
+def eval_answer_lists(canonical, resource_type):
+    """The test answer lists (tests/data/terminology) the evaluation questionnaires name."""
+    bundle = json.loads((paths.TEST_DATA / "terminology" / "eval-answer-lists.json").read_text())
+    return next((e["resource"] for e in bundle["entry"] if e["resource"]["url"] == canonical.split("|")[0]
+                 and e["resource"]["resourceType"] == resource_type), None)
+
+
 def test_child_questions_of_a_question_depend_on_its_answer():
-    q = engine.parse_questionnaire(load("lforms_R4_ussg-fhp.json"))
+    q = engine.parse_questionnaire(load("lforms_R4_ussg-fhp.json"), value_sets=eval_answer_lists)
     living = q.item("/54114-4/54139-1")
     yes, no = living.option_by_token("LA33-6"), living.option_by_token("LA32-8")
     cause = "/54114-4/54139-1/54112-8"
@@ -527,8 +534,14 @@ def test_a_contained_value_set_can_be_named_by_its_url():
     assert [o.label for o in q.item("q").options] == ["Yes", "No"] and q.item("q").closed
 
 
-def test_an_external_value_set_is_open_with_a_warning():
-    q = questionnaire({"linkId": "q", "type": "choice", "text": "Condition",
+def test_an_external_value_set_that_is_not_loaded_refuses_a_choice_and_leaves_an_open_choice_free_text():
+    with pytest.raises(engine.QuestionnaireError) as refused:
+        questionnaire({"linkId": "q", "type": "choice", "text": "Condition",
+                       "answerValueSet": "http://example.org/ValueSet/conditions"})
+    assert [i.message for i in refused.value.issues] == [
+        "Item q: the answer list http://example.org/ValueSet/conditions is not loaded, so the item cannot be "
+        "answered. Load it with careguide import-valueset."]
+    q = questionnaire({"linkId": "q", "type": "open-choice", "text": "Condition",
                        "answerValueSet": "http://example.org/ValueSet/conditions"})
     assert q.item("q").options is None and not q.item("q").closed
     assert [w.severity for w in q.warnings] == ["warning"]

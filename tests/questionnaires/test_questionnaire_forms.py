@@ -83,8 +83,9 @@ def eval_resource(name):
 
 
 @pytest.fixture
-def imported(db):
-    """The five evaluation questionnaires, imported as the import command does."""
+def imported(db, eval_answer_lists):
+    """The five evaluation questionnaires, imported as the import command does (after the answer
+    lists they name but do not contain)."""
     return {name: versions.import_questionnaire(eval_resource(name)).questionnaire for name in EVAL_FILES}
 
 
@@ -148,7 +149,7 @@ def valid_post(name, questionnaire):
         return {
             "a9f40adc-f194-4efb-b4f7-9396d0ca8e49": "First answer",
             "ba91450b-6e67-40dc-8629-0f1b60577774__count": "2",
-            "34b78239-1df2-49c5-a1ab-8f5691c7ede0@0": "Physiotherapy",
+            "34b78239-1df2-49c5-a1ab-8f5691c7ede0@0": "physio",
             "68ca912397a145bd9e9f265702b5cf45@0__count": "1",
             "b7e29109-f729-4359-aa29-6c9e7c7b2328@0.0": "Inner one",
             "b7e29109-f729-4359-aa29-6c9e7c7b2318@1": "Second group text",

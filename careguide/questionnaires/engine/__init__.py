@@ -2,7 +2,8 @@
 
 No Django here. Views, forms, services and the FHIR API all go through these functions:
 
-    parse_questionnaire(resource) -> Questionnaire           (raises QuestionnaireError)
+    parse_questionnaire(resource, value_sets=None) -> Questionnaire   (raises QuestionnaireError;
+        value_sets finds the answer lists it names but does not contain: valuesets.py)
     validate_response(questionnaire, response) -> [Issue]
     calculate(questionnaire, response) -> (response, [Issue])
     complete_response(questionnaire, response) -> (response, [Issue])

@@ -1,15 +1,17 @@
 """Reading a FHIR R4 Questionnaire (a dict) into the engine's `Questionnaire` and `Item`s.
 
 `parse_questionnaire(resource)` reads the JSON once. Problems that make a questionnaire
-unusable (unknown item types, duplicate linkIds, enableWhen pointing at no item, a missing
-contained ValueSet) raise `QuestionnaireError`; oddities we can live with become warnings in
-`Questionnaire.warnings`.
+unusable (unknown item types, duplicate linkIds, enableWhen pointing at no item, a choice whose
+answer list is neither contained nor found by `value_sets`) raise `QuestionnaireError`; oddities
+we can live with become warnings in `Questionnaire.warnings`. Answer lists are expanded by
+valuesets.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from . import valuesets
 from .definition import (
     CORE,
     EXT_CALCULATED,
@@ -47,13 +49,19 @@ NAMED_EXPRESSIONS = frozenset(SDC + name for name in (
 ))
 
 
-def parse_questionnaire(resource: dict) -> Questionnaire:
-    """Read a Questionnaire (FHIR R4 JSON as a dict); raise QuestionnaireError if unusable."""
-    return _Parser(resource).parse()
+def parse_questionnaire(resource: dict, *, value_sets: valuesets.Resolver | None = None,
+                        lists_required: bool = True) -> Questionnaire:
+    """Read a Questionnaire (FHIR R4 JSON as a dict); raise QuestionnaireError if unusable.
+
+    `value_sets(canonical, resource_type)` finds the ValueSets and CodeSystems an answerValueSet
+    needs that are not contained (the local terminology store; engine/valuesets.py). With
+    `lists_required=False` an answer list that cannot be used is a warning, not an error (a choice
+    item then offers nothing): for reading a questionnaire stored before its list went missing."""
+    return _Parser(resource, value_sets, lists_required).parse()
 
 
 class _Parser(ExtensionReader):
-    def __init__(self, resource: dict):
+    def __init__(self, resource: dict, value_sets: valuesets.Resolver | None = None, lists_required: bool = True):
         self.resource = resource
         self.issues: list[Issue] = []
         self.by_link_id: dict[str, Item] = {}
@@ -62,6 +70,9 @@ class _Parser(ExtensionReader):
             for r in resource.get("contained", ()) or ()
             if isinstance(r, dict) and r.get("id")
         } if isinstance(resource, dict) else {}
+        self.expander = valuesets.Expander(self.contained, value_sets)
+        self.free_text_choices: set[str] = set()
+        self.lists_required = lists_required
 
     def problem(self, message, link_id=None, severity=ERROR, code="structure"):
         self.issues.append(Issue(message, link_id=link_id, code=code, severity=severity))
@@ -76,6 +87,7 @@ class _Parser(ExtensionReader):
             self.check_enable_when(item)
             self.check_constraint_locations(item.constraints, self.by_link_id)
         self.check_constraint_locations(constraints, self.by_link_id)
+        self.check_free_text_codes()
         errors = [i for i in self.issues if i.severity == ERROR]
         if errors:
             raise QuestionnaireError(errors)
@@ -173,27 +185,7 @@ class _Parser(ExtensionReader):
                                      rendering=self.option_rendering(option, typed[0], item.link_id)))
             return self.with_tokens(found)
         if isinstance(value_set, str) and value_set:
-            by_url = next((r for r in self.contained.values()
-                           if r.get("resourceType") == "ValueSet" and r.get("url") == value_set), None)
-            if by_url is not None:
-                return self.with_tokens(self.value_set_options(by_url))
-            if value_set.startswith("#"):
-                contained = self.contained.get(value_set[1:])
-                if not contained or contained.get("resourceType") != "ValueSet":
-                    self.problem(
-                        f"Item {item.link_id} names the answer list {value_set}, which is not in the questionnaire.",
-                        item.link_id,
-                    )
-                    return ()
-                return self.with_tokens(self.value_set_options(contained))
-            self.problem(
-                f"Item {item.link_id}: the answer list {value_set} is not contained in the questionnaire, "
-                "so answers to it are not checked against a list.",
-                item.link_id,
-                WARNING,
-                "not-supported",
-            )
-            return None
+            return self.value_set_options(item, value_set)
         if item.is_choice:
             if not extensions(raw, CORE + "questionnaire-externallydefined"):
                 self.problem(f"Choice item {item.link_id} has no answer list.", item.link_id, WARNING)
@@ -215,48 +207,60 @@ class _Parser(ExtensionReader):
             initial_selected=element.get("initialSelected") is True,
         )
 
-    def value_set_options(self, value_set: dict) -> list[AnswerOption]:
-        options = []
-        expansion = value_set.get("expansion")
-        if isinstance(expansion, dict) and expansion.get("contains"):
-            def walk(entries):
-                for entry in entries or ():
-                    if not isinstance(entry, dict):
-                        continue
-                    if entry.get("code") and not entry.get("abstract"):
-                        coding = {k: entry[k] for k in ("system", "version", "code", "display") if k in entry}
-                        options.append(self.option(entry, "valueCoding", coding, entry))
-                    walk(entry.get("contains"))
+    def value_set_options(self, item: Item, value_set: str) -> tuple[AnswerOption, ...] | None:
+        """The answer list an answerValueSet names, expanded (engine/valuesets.py); a list that is
+        not loaded refuses a `choice` item and leaves an `open-choice` item free text (ADR 0033)."""
+        try:
+            concepts = self.expander.expand(value_set)
+        except valuesets.Unavailable as exc:
+            if value_set.startswith("#") and exc.url == value_set:
+                self.problem(f"Item {item.link_id} names the answer list {value_set}, which is not in the "
+                             "questionnaire.", item.link_id)
+                return ()
+            missing = "" if exc.url == value_set else f" (it needs the {exc.kind} {exc.url})"
+            if item.type == "open-choice":
+                self.free_text_choices.add(item.link_id)
+                self.list_problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so "
+                                  "answers are taken as free text. Load it with careguide import-valueset to offer "
+                                  "its options.", item.link_id, WARNING, "not-supported")
+                return None
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} is not loaded{missing}, so the "
+                              "item cannot be answered. Load it with careguide import-valueset.", item.link_id,
+                              ERROR if item.type == "choice" else WARNING)
+            return () if item.type == "choice" else None
+        except valuesets.ExpansionError as exc:
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} cannot be used: {exc}.",
+                              item.link_id, code="not-supported")
+            return ()
+        if not concepts:
+            self.list_problem(f"Item {item.link_id}: the answer list {value_set} has no options, so the item "
+                              "cannot be answered.", item.link_id, ERROR if item.type == "choice" else WARNING)
+        return self.with_tokens([
+            self.option(c["source"], "valueCoding", {k: v for k, v in c.items() if k != "source"}, c["source"])
+            for c in concepts
+        ])
 
-            walk(expansion.get("contains"))
-            return options
-        for include in self._list(value_set.get("compose", {}) or {}, "include"):
-            system = include.get("system")
-            concepts = self._list(include, "concept")
-            if not concepts and system:
-                concepts = self.code_system_concepts(system)
-            for concept in concepts:
-                if not concept.get("code"):
-                    continue
-                coding = {"system": system} if system else {}
-                coding.update({k: concept[k] for k in ("code", "display") if k in concept})
-                options.append(self.option(concept, "valueCoding", coding, concept))
-        return options
+    def check_free_text_codes(self):
+        """An enableWhen or expression that compares the code of an open-choice item whose list is
+        not loaded could never be true (its answers are free text): refuse it, naming both items."""
+        if not self.free_text_choices:
+            return
+        for item in self.by_link_id.values():
+            for condition in item.enable_when:
+                if condition.question in self.free_text_choices and condition.key == "valueCoding":
+                    self.list_problem(f"Item {item.link_id} compares the code of {condition.question}, whose "
+                                      "answer list is not loaded, so the condition could never be met. Load the "
+                                      "list with careguide import-valueset.", item.link_id)
+        for owner, link_id in valuesets.codes_read(self.resource, self.free_text_choices):
+            where = f"Item {owner}" if owner else "The questionnaire"
+            self.list_problem(f"{where} has an expression that reads the code of {link_id}, whose answer list is "
+                              "not loaded, so it would compute a wrong result. Load the list with careguide "
+                              "import-valueset.", owner)
 
-    def code_system_concepts(self, system: str) -> list[dict]:
-        """All concepts of a contained CodeSystem that an include names by url or #id."""
-        for resource in self.contained.values():
-            if resource.get("resourceType") != "CodeSystem":
-                continue
-            if system in (resource.get("url"), "#" + str(resource.get("id"))):
-                found: list[dict] = []
-                pending = list(self._list(resource, "concept"))
-                while pending:
-                    concept = pending.pop(0)
-                    found.append(concept)
-                    pending[0:0] = self._list(concept, "concept")
-                return found
-        return []
+    def list_problem(self, message, link_id, severity=ERROR, code="not-found"):
+        """A problem with an answer list: an error at import, a warning when a stored questionnaire is
+        read with lists_required=False (its responses must still show if a list is not loaded)."""
+        self.problem(message, link_id, severity if self.lists_required else WARNING, code)
 
     @staticmethod
     def with_tokens(options: list[AnswerOption]) -> tuple[AnswerOption, ...]:

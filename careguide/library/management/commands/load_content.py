@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from careguide.accounts.roles import ensure_review_workflow
 from careguide.library.content.files import ContentError
 from careguide.library.content.loader import load_content
+from careguide.questionnaires import terminology
 from careguide.questionnaires.content import ContentRefused, load_folder
 from careguide.search import indexer
 from careguide.search.crisis import read_file
@@ -26,8 +27,18 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\nNothing was written.") from exc
         ensure_review_workflow()
         self.stdout.write(self.style.SUCCESS(f"Loaded {root}: {report.summary()}"))
+        self._load_terminology(root / "terminology")
         self._load_questionnaires(root / "questionnaires")
         self._load_search(root / "search")
+
+    def _load_terminology(self, folder: Path):
+        """The FHIR ValueSets and CodeSystems questionnaires' answer lists name (ADR 0033)."""
+        try:
+            loaded = terminology.load_folder(folder)
+        except terminology.TerminologyInvalid as exc:
+            raise CommandError(f"{exc}\nNo answer list was loaded.") from exc
+        self.stdout.write(f"Answer lists: {sum(r.action == 'imported' for r in loaded)} imported, "
+                          f"{sum(r.action == 'unchanged' for r in loaded)} unchanged")
 
     def _load_questionnaires(self, folder: Path):
         """The tools' questionnaires (FHIR JSON), e.g. the back-pain gate."""
