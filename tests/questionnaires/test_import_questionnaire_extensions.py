@@ -80,7 +80,7 @@ def test_a_sub_questionnaire_is_refused_as_its_questions_would_be_missing(tmp_pa
 def test_a_unit_list_the_questionnaire_does_not_hold_is_refused(tmp_path, db):
     message = refused(tmp_path, questionnaire({"linkId": "h", "type": "quantity", "text": "Height", "extension": [
         {"url": CORE + "questionnaire-unitValueSet", "valueCanonical": "http://example.org/ValueSet/lengths"}]}))
-    assert "Item h: the unit list http://example.org/ValueSet/lengths is not contained" in message
+    assert "Item h: the unit list http://example.org/ValueSet/lengths is not in the questionnaire or loaded" in message
 
 
 def test_a_contained_unit_list_is_offered_as_the_choice_of_units(tmp_path, client, db):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from . import valuesets
 from .definition import (
     CORE,
     EXT_MAX_DECIMAL_PLACES,
@@ -191,11 +192,13 @@ class ExtensionReader:
         url = extension_value(raw, EXT_UNIT_VALUE_SET)
         if not isinstance(url, str) or not url:
             return ()
-        value_set = next((r for r in self.contained.values() if r.get("resourceType") == "ValueSet"
-                          and (r.get("url") == url or "#" + str(r.get("id")) == url)), None)
-        codings = [o.value for o in self.value_set_options(value_set)] if value_set is not None else []
+        try:  # contained, or loaded into the terminology store (engine/valuesets.py)
+            concepts = self.expander.expand(url)
+        except valuesets.ExpansionError:
+            concepts = []
+        codings = [{k: v for k, v in c.items() if k != "source"} for c in concepts]
         if not codings:
             # Without its units a quantity would be stored as a bare number: refuse it.
-            self.problem(f"Item {item.link_id}: the unit list {url} is not contained in the questionnaire, "
+            self.problem(f"Item {item.link_id}: the unit list {url} is not in the questionnaire or loaded, "
                          "so its units cannot be offered.", item.link_id, ERROR, "not-supported")
         return tuple(codings)
