@@ -31,6 +31,9 @@ EXT_MAX_VALUE = CORE + "maxValue"
 EXT_MIN_OCCURS = CORE + "questionnaire-minOccurs"
 EXT_MAX_OCCURS = CORE + "questionnaire-maxOccurs"
 EXT_MIN_LENGTH = CORE + "minLength"
+# R5's answerConstraint, backported to R4: whether a listed question also takes other answers.
+EXT_ANSWER_CONSTRAINT = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Questionnaire.item.answerConstraint"
+OPEN_CONSTRAINTS = ("optionsOrType", "optionsOrString")
 
 OPERATORS = ("exists", "=", "!=", ">", "<", ">=", "<=")
 # Display items with these itemControl codes are help for the item that holds them.
@@ -137,9 +140,33 @@ class Item:
         return self.type in CHOICE_TYPES
 
     @property
+    def offers_options(self) -> bool:
+        """Answered by picking from a list (choice items, and answerOption on any other type)."""
+        return self.options is not None and (self.is_choice or bool(self.options))
+
+    @property
+    def answer_constraint(self) -> str:
+        """optionsOnly, optionsOrType or optionsOrString (R5). R4's open-choice takes text beside
+        its options; any other listed item is closed (R4 que-5) unless the R5 backport extension
+        opens it."""
+        if self.type == "open-choice":
+            return "optionsOrString"
+        declared = extension_value(self.raw, EXT_ANSWER_CONSTRAINT)
+        return declared if declared in OPEN_CONSTRAINTS else "optionsOnly"
+
+    @property
     def closed(self) -> bool:
         """Answers must come from the listed options."""
-        return self.options is not None and self.type != "open-choice"
+        return self.options is not None and self.answer_constraint == "optionsOnly"
+
+    @property
+    def other_key(self) -> str | None:
+        """The value[x] of an answer typed beside an open list ("Other"), None for a closed one."""
+        if self.options is None or self.closed:
+            return None
+        if self.answer_constraint == "optionsOrType" and self.type in VALUE_KEY_BY_TYPE:
+            return VALUE_KEY_BY_TYPE[self.type]
+        return "valueString"
 
     @property
     def help_items(self) -> tuple[Item, ...]:
@@ -162,7 +189,8 @@ class Item:
             return (VALUE_KEY_BY_TYPE[self.type],)
         if self.options:
             keys = tuple(dict.fromkeys(o.key for o in self.options))
-            return (*keys, "valueString") if self.type == "open-choice" and "valueString" not in keys else keys
+            other = self.other_key
+            return (*keys, other) if other is not None and other not in keys else keys
         if self.is_choice:
             # A list we cannot see (an external ValueSet): codes, or free text.
             return ("valueCoding", "valueString")

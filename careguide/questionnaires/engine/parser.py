@@ -253,7 +253,8 @@ class _Parser:
             return display_value(option.key, option.value)
 
         tokens = [natural(o) for o in options]
-        if len(set(tokens)) != len(tokens) or any(not t for t in tokens):
+        # A form trims what it posts, so an option with spaces at either end gets a place token.
+        if len(set(tokens)) != len(tokens) or any(not t or t != t.strip() for t in tokens):
             tokens = [f"option-{i + 1}" for i in range(len(options))]
         return tuple(
             AnswerOption(o.key, o.value, o.label, t, o.exclusive, o.weight, o.prefix, o.initial_selected)

@@ -49,6 +49,8 @@ class Field:
     display: str = ""  # the value of a calculated or read-only item, as text
     input_type: str = "text"
     input_mode: str = ""
+    other_input_type: str = "text"  # the "Other" box of an open list takes the item's own type
+    other_input_mode: str = ""
     optional_marker: bool = False
 
     @property
@@ -221,7 +223,9 @@ class FieldBuilder:
             ]
             field_.values = tokens
             return
-        if item.is_choice and item.options is not None:
+        if item.offers_options:
+            if item.other_key not in (None, "valueString"):
+                field_.other_input_type, field_.other_input_mode = input_type(item)
             if raw is not None:
                 tokens = set(raw["values"])
                 field_.other = raw["other"]
@@ -231,8 +235,8 @@ class FieldBuilder:
                     option = item.option_for(key, value)
                     if option is not None:
                         tokens.add(option.token)
-                    elif key == "valueString":
-                        field_.other = value
+                    elif key == item.other_key:
+                        field_.other = input_text(item, key, value)
             field_.options = [
                 OptionView(o.token, o.label, field_.html_id if i == 0 else f"{field_.html_id}-{i + 1}",
                            o.token in tokens, o.exclusive)
@@ -312,13 +316,9 @@ def kind_of(item) -> str:
         return "unsupported"
     if item.type == "boolean":
         return "radios"
-    if item.is_choice and item.options is not None:
-        control = item.item_control
-        if item.repeats:
-            return "open-checkboxes" if item.type == "open-choice" else "checkboxes"
-        if control == "drop-down":
-            return "open-select" if item.type == "open-choice" else "select"
-        return "open-radios" if item.type == "open-choice" else "radios"
+    if item.offers_options:
+        kind = "checkboxes" if item.repeats else "select" if item.item_control == "drop-down" else "radios"
+        return kind if item.closed else f"open-{kind}"
     if item.type == "quantity":
         return "quantity"
     if item.type == "text":
