@@ -296,40 +296,45 @@ def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[
 
 
 def _insert_item(questionnaire: Questionnaire, visit: Visit, resource: dict) -> dict | None:
-    """Add an (empty) response item for a calculated item, in questionnaire order."""
-    container = visit.container
-    if container.link_id is None:
-        holder = resource
-    elif not container.raw or container.parent is None or not _is_real(container, resource):
-        return None
+    """Add an (empty) response item for a calculated item, in questionnaire order, with the
+    groups around it that nothing was typed in (a score inside a group is still stored)."""
+    holder = _children_of(questionnaire, visit.parent, resource)
+    return None if holder is None else _insert_sorted(questionnaire, visit.item, holder)
+
+
+def _children_of(questionnaire: Questionnaire, visit: Visit | None, resource: dict) -> list | None:
+    """The list the items inside this item instance go in, made (group by group) if missing.
+    None under a question that has no answer: its nested items need an answer to sit in."""
+    if visit is None:
+        return resource.setdefault("item", [])
+    if visit.node is not None:
+        raw = visit.node.raw
+    elif visit.item.is_group:
+        outer = _children_of(questionnaire, visit.parent, resource)
+        if outer is None:
+            return None
+        raw = _insert_sorted(questionnaire, visit.item, outer)
+        visit.node = Node(visit.item.link_id, raw, visit.container)
     else:
-        parent_item = questionnaire.by_link_id.get(container.link_id)
-        if parent_item is not None and parent_item.is_question:
-            answers = container.raw.get("answer") or []
-            if not answers:
-                return None
-            holder = answers[0]
-        else:
-            holder = container.raw
-    siblings = holder.setdefault("item", [])
-    order = _sibling_order(questionnaire, visit.item)
-    new = {"linkId": visit.item.link_id}
-    if visit.item.text:
-        new["text"] = visit.item.text
+        return None
+    if visit.item.is_question:
+        answers = raw.get("answer") or []
+        return answers[0].setdefault("item", []) if answers and isinstance(answers[0], dict) else None
+    return raw.setdefault("item", [])
+
+
+def _insert_sorted(questionnaire: Questionnaire, item: Item, siblings: list) -> dict:
+    order = _sibling_order(questionnaire, item)
+    new = {"linkId": item.link_id}
+    if item.text:
+        new["text"] = item.text
     position = len(siblings)
     for index, sibling in enumerate(siblings):
-        if order.get(sibling.get("linkId"), -1) > order[visit.item.link_id]:
+        if isinstance(sibling, dict) and order.get(sibling.get("linkId"), -1) > order[item.link_id]:
             position = index
             break
     siblings.insert(position, new)
     return new
-
-
-def _is_real(node: Node, resource: dict) -> bool:
-    """Whether a walk node stands for an item in the resource (not a stand-in for a missing one)."""
-    while node.parent is not None:
-        node = node.parent
-    return node.raw is resource
 
 
 def _sibling_order(questionnaire: Questionnaire, item: Item) -> dict[str, int]:
