@@ -7,6 +7,7 @@ holds the extension URLs the engine understands and the helpers that read extens
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ EXT_ORDINAL_VALUE = CORE + "ordinalValue"
 EXT_ITEM_WEIGHT = CORE + "itemWeight"
 EXT_VARIABLE = CORE + "variable"
 EXT_CALCULATED = SDC + "sdc-questionnaire-calculatedExpression"
+EXT_ENABLE_WHEN_EXPRESSION = SDC + "sdc-questionnaire-enableWhenExpression"
 EXT_ENTRY_FORMAT = CORE + "entryFormat"
 EXT_UNIT = CORE + "questionnaire-unit"
 EXT_UNIT_OPTION = CORE + "questionnaire-unitOption"
@@ -96,6 +98,7 @@ class Item:
     item_control: str | None = None
     hidden: bool = False
     calculated_expression: str | None = None
+    enable_when_expression: str | None = None  # FHIRPath: enabled only when it gives true
     variables: tuple[Variable, ...] = ()
     entry_format: str | None = None
     units: tuple[dict, ...] = ()  # Codings a quantity may use
@@ -241,6 +244,10 @@ class Questionnaire:
     by_link_id: dict[str, Item]
     variables: tuple[Variable, ...] = ()
     warnings: tuple[Issue, ...] = ()
+    # How the walk evaluates enableWhenExpression: (questionnaire, response root) -> a test of
+    # one Visit. Set by the parser only when an item has one, so a questionnaire without
+    # expressions is walked without FHIRPath.
+    expression_judge: Callable | None = field(default=None, repr=False)
 
     @property
     def title(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -61,6 +62,63 @@ def evaluate(expression: str, focus, *, base: str | None = None, variables: dict
                                  {"userInvocationTable": functions or {}})
     except Exception as exc:  # fhirpathpy raises bare Exceptions for unknown functions and syntax
         raise ExpressionError(f"{expression!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=512)
+def syntax_problem(expression: str) -> str | None:
+    """Why a FHIRPath expression cannot be read, or None when it can.
+
+    fhirpathpy's own parser recovers from syntax errors silently (``item.where(`` evaluates
+    to something), so this reads the expression with the same grammar and stops at the first
+    error, and at any text left over after a whole expression."""
+    from antlr4 import CommonTokenStream, InputStream, Token
+    from antlr4.error.ErrorListener import ErrorListener
+    from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
+    from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
+
+    class Stop(ErrorListener):
+        def syntaxError(self, recognizer, offending_symbol, line, column, msg, e):  # noqa: N802 - ANTLR's name
+            raise ExpressionError(f"at character {column + 1}: {msg.split(' expecting ')[0]}")
+
+    try:
+        lexer = FHIRPathLexer(InputStream(expression))
+        tokens = CommonTokenStream(lexer)
+        parser = FHIRPathParser(tokens)
+        for recognizer in (lexer, parser):
+            recognizer.removeErrorListeners()
+            recognizer.addErrorListener(Stop())
+        parser.expression()
+        left = tokens.LT(1)
+        if left is not None and left.type != Token.EOF:
+            return f"at character {left.column + 1}: unexpected {left.text!r}"
+    except ExpressionError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - ANTLR's lexer raises its own errors on bad characters
+        return str(exc) or "it is not FHIRPath"
+    return None
+
+
+def enable_expression_judge(questionnaire: Questionnaire, root: Node):
+    """The test the walk applies to an item instance with an enableWhenExpression (SDC): the
+    expression is evaluated like a calculatedExpression (the item's response item as focus,
+    %resource the response, the variables in scope) and the item is enabled only when it
+    gives true; false, nothing, or an error leave it disabled."""
+    functions = sdc_functions(questionnaire)
+
+    def holds(visit: Visit) -> bool:
+        if syntax_problem(visit.item.enable_when_expression):
+            return False  # named at import; fhirpathpy would evaluate what it could make of it
+        focus = visit.node if visit.node is not None else Node(visit.item.link_id, {}, visit.container)
+        at = replace(visit, node=focus)
+        try:
+            variables = _variables_for(questionnaire, at, root.raw, functions)
+            results = evaluate(visit.item.enable_when_expression, focus.raw, base="QuestionnaireResponse.item",
+                               variables=variables, functions=functions)
+        except ExpressionError:
+            return False
+        return results == [True]
+
+    return holds
 
 
 def power(inputs, exponent):
@@ -247,12 +305,13 @@ def _nearest(node: Node | None, link_id: str) -> Node | None:
     return None
 
 
-def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[Issue]]:
+def calculate(questionnaire: Questionnaire, response: dict, *, drop_empty: bool = True) -> tuple[dict, list[Issue]]:
     """A copy of the response with each enabled calculated item's answer worked out.
 
     Items whose expression yields nothing lose any answer they had. Expressions that fail
     are reported as warnings and leave their item unanswered, so a faulty score never
-    blocks a patient's response.
+    blocks a patient's response. With `drop_empty=False` items left empty stay (a form's
+    instance numbers do not move).
     """
     resource = copy.deepcopy(response)
     calculated = questionnaire.calculated_items
@@ -292,7 +351,7 @@ def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[
                         raw.pop("answer", None)
         if not changed:
             break
-    return without_empty_items(resource), list(warnings.values())
+    return (without_empty_items(resource) if drop_empty else resource), list(warnings.values())
 
 
 def _insert_item(questionnaire: Questionnaire, visit: Visit, resource: dict) -> dict | None:
