@@ -142,6 +142,7 @@ class QuestionnaireFillView(View):
             continuing=bool(draft.get("continuing")),
             submit_label="Continue" if paged and position < len(enabled) - 1 else "Submit",
             form_action=self._here(),
+            state_url=reverse("questionnaires:state", args=[self.questionnaire.fhir_id]) if form.asks_server else "",
             fragment=self.fragment,
             submission_token=draft.get("token") or uuid.uuid4().hex,
             token_field=TOKEN_FIELD,

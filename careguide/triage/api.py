@@ -16,8 +16,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from careguide.core import crisis, untrusted
-from careguide.core.jsonapi import error_response, json_response
+from careguide.core import crisis
+from careguide.core.jsonapi import error_response, json_response, read_json_body
 from careguide.triage.back_pain import BACK_PAIN
 from careguide.triage.contract import no_duplicate_keys, reject_constant
 from careguide.triage.deployment import side_effects_tool
@@ -28,27 +28,8 @@ MAX_BODY_BYTES = 64 * 1024  # a full answer set is under 1 KB
 
 def _read_input(request: HttpRequest) -> object | HttpResponse:
     """The decoded JSON body, or the error response that refuses it."""
-    if request.content_type != "application/json":
-        sent = request.content_type or "nothing"
-        return error_response(415, [("(body)", f"send the answers as application/json, not {sent}")])
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return error_response(400, [("(body)", "the Content-Length header is not a number")])
-    if declared > MAX_BODY_BYTES:
-        return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
-    if (problem := untrusted.charset_problem(request.content_params)) is not None:
-        return error_response(415, [("(body)", problem)])
-    body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return error_response(413, [("(body)", f"the body is larger than {MAX_BODY_BYTES} bytes")])
-    try:
-        return untrusted.loads(body, parse_constant=reject_constant, object_pairs_hook=no_duplicate_keys)
-    except untrusted.JsonRefused as exc:
-        # Where, not what: a field name may be a symptom, so nothing of the body is logged.
-        return error_response(400, [(exc.path, exc.message)])
-    except ValueError as exc:
-        return error_response(400, [("(body)", f"not valid JSON: {untrusted.printable(str(exc))}")])
+    return read_json_body(request, MAX_BODY_BYTES, parse_constant=reject_constant,
+                          object_pairs_hook=no_duplicate_keys)
 
 
 def _answer(result: Result) -> dict:

@@ -431,6 +431,7 @@ PATIENT_DATA_PREFIXES = ("questionnaires/", "fhir/", "back-pain-program/", "diar
                          "care-team/", "account/", "api/", "referrals/", "appointments/", "treatment-plan/")
 NOT_PATIENT_DATA = {
     "questionnaires/<str:fhir_id>/",  # a questionnaire to fill in, not anyone's answers
+    "questionnaires/<str:fhir_id>/state/",  # judges the fields it is sent; reads no stored answers
     "fhir/Questionnaire/<str:resource_id>",
     "fhir/<str:resource_type>/<str:resource_id>",  # types this server does not hold
     "fhir/<str:resource_type>",

@@ -63,6 +63,9 @@ def complete_response(questionnaire: Questionnaire, response: dict) -> tuple[dic
 
 
 def enabled_steps(questionnaire: Questionnaire, response: dict) -> list[Step]:
-    """The screens that apply given the answers so far (a page whose enableWhen fails is skipped)."""
+    """The screens that apply given the answers so far (a page whose enableWhen fails is skipped),
+    judged with the calculated items worked out, as the stored response will be."""
+    if questionnaire.calculated_items:
+        response = prune_disabled(questionnaire, calculate(questionnaire, response)[0])
     enabled = {v.item.link_id for v in walk(questionnaire, read_response(response)) if v.enabled}
     return [s for s in questionnaire.steps if any(i.link_id in enabled for i in s.items) or not s.items]

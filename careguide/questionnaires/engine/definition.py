@@ -7,6 +7,7 @@ holds the extension URLs the engine understands and the helpers that read extens
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ EXT_ORDINAL_VALUE = CORE + "ordinalValue"
 EXT_ITEM_WEIGHT = CORE + "itemWeight"
 EXT_VARIABLE = CORE + "variable"
 EXT_CALCULATED = SDC + "sdc-questionnaire-calculatedExpression"
+EXT_ENABLE_WHEN_EXPRESSION = SDC + "sdc-questionnaire-enableWhenExpression"
 EXT_ENTRY_FORMAT = CORE + "entryFormat"
 EXT_UNIT = CORE + "questionnaire-unit"
 EXT_UNIT_OPTION = CORE + "questionnaire-unitOption"
@@ -40,6 +42,9 @@ EXT_MIN_QUANTITY = SDC + "sdc-questionnaire-minQuantity"
 EXT_MAX_QUANTITY = SDC + "sdc-questionnaire-maxQuantity"
 EXT_RENDERING_XHTML = CORE + "rendering-xhtml"
 EXT_RENDERING_MARKDOWN = CORE + "rendering-markdown"
+# R5's answerConstraint, backported to R4: whether a listed question also takes other answers.
+EXT_ANSWER_CONSTRAINT = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Questionnaire.item.answerConstraint"
+OPEN_CONSTRAINTS = ("optionsOrType", "optionsOrString")
 
 OPERATORS = ("exists", "=", "!=", ">", "<", ">=", "<=")
 # Display items with these itemControl codes are help for the item that holds them.
@@ -126,6 +131,7 @@ class Item:
     item_control: str | None = None
     hidden: bool = False
     calculated_expression: str | None = None
+    enable_when_expression: str | None = None  # FHIRPath: enabled only when it gives true
     variables: tuple[Variable, ...] = ()
     entry_format: str | None = None
     units: tuple[dict, ...] = ()  # Codings a quantity may use
@@ -176,9 +182,33 @@ class Item:
         return self.type in CHOICE_TYPES
 
     @property
+    def offers_options(self) -> bool:
+        """Answered by picking from a list (choice items, and answerOption on any other type)."""
+        return self.options is not None and (self.is_choice or bool(self.options))
+
+    @property
+    def answer_constraint(self) -> str:
+        """optionsOnly, optionsOrType or optionsOrString (R5). R4's open-choice takes text beside
+        its options; any other listed item is closed (R4 que-5) unless the R5 backport extension
+        opens it."""
+        if self.type == "open-choice":
+            return "optionsOrString"
+        declared = extension_value(self.raw, EXT_ANSWER_CONSTRAINT)
+        return declared if declared in OPEN_CONSTRAINTS else "optionsOnly"
+
+    @property
     def closed(self) -> bool:
         """Answers must come from the listed options."""
-        return self.options is not None and self.type != "open-choice"
+        return self.options is not None and self.answer_constraint == "optionsOnly"
+
+    @property
+    def other_key(self) -> str | None:
+        """The value[x] of an answer typed beside an open list ("Other"), None for a closed one."""
+        if self.options is None or self.closed:
+            return None
+        if self.answer_constraint == "optionsOrType" and self.type in VALUE_KEY_BY_TYPE:
+            return VALUE_KEY_BY_TYPE[self.type]
+        return "valueString"
 
     @property
     def help_items(self) -> tuple[Item, ...]:
@@ -201,7 +231,8 @@ class Item:
             return (VALUE_KEY_BY_TYPE[self.type],)
         if self.options:
             keys = tuple(dict.fromkeys(o.key for o in self.options))
-            return (*keys, "valueString") if self.type == "open-choice" and "valueString" not in keys else keys
+            other = self.other_key
+            return (*keys, other) if other is not None and other not in keys else keys
         if self.is_choice:
             # A list we cannot see (an external ValueSet): codes, or free text.
             return ("valueCoding", "valueString")
@@ -253,6 +284,10 @@ class Questionnaire:
     variables: tuple[Variable, ...] = ()
     warnings: tuple[Issue, ...] = ()
     constraints: tuple[TargetConstraint, ...] = ()  # on the questionnaire itself
+    # How the walk evaluates enableWhenExpression: (questionnaire, response root) -> a test of
+    # one Visit. Set by the parser only when an item has one, so a questionnaire without
+    # expressions is walked without FHIRPath.
+    expression_judge: Callable | None = field(default=None, repr=False)
 
     @property
     def title(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -60,6 +61,63 @@ def evaluate(expression: str, focus, *, base: str | None = None, variables: dict
                                  {"userInvocationTable": functions or {}})
     except Exception as exc:  # fhirpathpy raises bare Exceptions for unknown functions and syntax
         raise ExpressionError(f"{expression!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=512)
+def syntax_problem(expression: str) -> str | None:
+    """Why a FHIRPath expression cannot be read, or None when it can.
+
+    fhirpathpy's own parser recovers from syntax errors silently (``item.where(`` evaluates
+    to something), so this reads the expression with the same grammar and stops at the first
+    error, and at any text left over after a whole expression."""
+    from antlr4 import CommonTokenStream, InputStream, Token
+    from antlr4.error.ErrorListener import ErrorListener
+    from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
+    from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
+
+    class Stop(ErrorListener):
+        def syntaxError(self, recognizer, offending_symbol, line, column, msg, e):  # noqa: N802 - ANTLR's name
+            raise ExpressionError(f"at character {column + 1}: {msg.split(' expecting ')[0]}")
+
+    try:
+        lexer = FHIRPathLexer(InputStream(expression))
+        tokens = CommonTokenStream(lexer)
+        parser = FHIRPathParser(tokens)
+        for recognizer in (lexer, parser):
+            recognizer.removeErrorListeners()
+            recognizer.addErrorListener(Stop())
+        parser.expression()
+        left = tokens.LT(1)
+        if left is not None and left.type != Token.EOF:
+            return f"at character {left.column + 1}: unexpected {left.text!r}"
+    except ExpressionError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - ANTLR's lexer raises its own errors on bad characters
+        return str(exc) or "it is not FHIRPath"
+    return None
+
+
+def enable_expression_judge(questionnaire: Questionnaire, root: Node):
+    """The test the walk applies to an item instance with an enableWhenExpression (SDC): the
+    expression is evaluated like a calculatedExpression (the item's response item as focus,
+    %resource the response, the variables in scope) and the item is enabled only when it
+    gives true; false, nothing, or an error leave it disabled."""
+    functions = sdc_functions(questionnaire)
+
+    def holds(visit: Visit) -> bool:
+        if syntax_problem(visit.item.enable_when_expression):
+            return False  # named at import; fhirpathpy would evaluate what it could make of it
+        focus = visit.node if visit.node is not None else Node(visit.item.link_id, {}, visit.container)
+        at = replace(visit, node=focus)
+        try:
+            variables = _variables_for(questionnaire, at, root.raw, functions)
+            results = evaluate(visit.item.enable_when_expression, focus.raw, base="QuestionnaireResponse.item",
+                               variables=variables, functions=functions)
+        except ExpressionError:
+            return False
+        return results == [True]
+
+    return holds
 
 
 def power(inputs, exponent):
@@ -263,12 +321,13 @@ def _nearest(node: Node | None, link_id: str) -> Node | None:
     return None
 
 
-def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[Issue]]:
+def calculate(questionnaire: Questionnaire, response: dict, *, drop_empty: bool = True) -> tuple[dict, list[Issue]]:
     """A copy of the response with each enabled calculated item's answer worked out.
 
     Items whose expression yields nothing lose any answer they had. Expressions that fail
     are reported as warnings and leave their item unanswered, so a faulty score never
-    blocks a patient's response.
+    blocks a patient's response. With `drop_empty=False` items left empty stay (a form's
+    instance numbers do not move).
     """
     resource = copy.deepcopy(response)
     calculated = questionnaire.calculated_items
@@ -308,44 +367,49 @@ def calculate(questionnaire: Questionnaire, response: dict) -> tuple[dict, list[
                         raw.pop("answer", None)
         if not changed:
             break
-    return without_empty_items(resource), list(warnings.values())
+    return (without_empty_items(resource) if drop_empty else resource), list(warnings.values())
 
 
 def _insert_item(questionnaire: Questionnaire, visit: Visit, resource: dict) -> dict | None:
-    """Add an (empty) response item for a calculated item, in questionnaire order."""
-    container = visit.container
-    if container.link_id is None:
-        holder = resource
-    elif not container.raw or container.parent is None or not _is_real(container, resource):
-        return None
+    """Add an (empty) response item for a calculated item, in questionnaire order, with the
+    groups around it that nothing was typed in (a score inside a group is still stored)."""
+    holder = _children_of(questionnaire, visit.parent, resource)
+    return None if holder is None else _insert_sorted(questionnaire, visit.item, holder)
+
+
+def _children_of(questionnaire: Questionnaire, visit: Visit | None, resource: dict) -> list | None:
+    """The list the items inside this item instance go in, made (group by group) if missing.
+    None under a question that has no answer: its nested items need an answer to sit in."""
+    if visit is None:
+        return resource.setdefault("item", [])
+    if visit.node is not None:
+        raw = visit.node.raw
+    elif visit.item.is_group:
+        outer = _children_of(questionnaire, visit.parent, resource)
+        if outer is None:
+            return None
+        raw = _insert_sorted(questionnaire, visit.item, outer)
+        visit.node = Node(visit.item.link_id, raw, visit.container)
     else:
-        parent_item = questionnaire.by_link_id.get(container.link_id)
-        if parent_item is not None and parent_item.is_question:
-            answers = container.raw.get("answer") or []
-            if not answers:
-                return None
-            holder = answers[0]
-        else:
-            holder = container.raw
-    siblings = holder.setdefault("item", [])
-    order = _sibling_order(questionnaire, visit.item)
-    new = {"linkId": visit.item.link_id}
-    if visit.item.text:
-        new["text"] = visit.item.text
+        return None
+    if visit.item.is_question:
+        answers = raw.get("answer") or []
+        return answers[0].setdefault("item", []) if answers and isinstance(answers[0], dict) else None
+    return raw.setdefault("item", [])
+
+
+def _insert_sorted(questionnaire: Questionnaire, item: Item, siblings: list) -> dict:
+    order = _sibling_order(questionnaire, item)
+    new = {"linkId": item.link_id}
+    if item.text:
+        new["text"] = item.text
     position = len(siblings)
     for index, sibling in enumerate(siblings):
-        if order.get(sibling.get("linkId"), -1) > order[visit.item.link_id]:
+        if isinstance(sibling, dict) and order.get(sibling.get("linkId"), -1) > order[item.link_id]:
             position = index
             break
     siblings.insert(position, new)
     return new
-
-
-def _is_real(node: Node, resource: dict) -> bool:
-    """Whether a walk node stands for an item in the resource (not a stand-in for a missing one)."""
-    while node.parent is not None:
-        node = node.parent
-    return node.raw is resource
 
 
 def _sibling_order(questionnaire: Questionnaire, item: Item) -> dict[str, int]:

@@ -15,6 +15,7 @@ from . import valuesets
 from .definition import (
     CORE,
     EXT_CALCULATED,
+    EXT_ENABLE_WHEN_EXPRESSION,
     EXT_ENTRY_FORMAT,
     EXT_HIDDEN,
     EXT_MAX_OCCURS,
@@ -38,6 +39,7 @@ from .definition import (
     item_control_code,
     weight_of,
 )
+from .expressions import enable_expression_judge, syntax_problem
 from .extensions import ExtensionReader
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
@@ -98,6 +100,8 @@ class _Parser(ExtensionReader):
             variables=self.variables(self.resource),
             warnings=tuple(self.issues),
             constraints=constraints,
+            expression_judge=enable_expression_judge if any(
+                i.enable_when_expression is not None for i in self.by_link_id.values()) else None,
         )
 
     @staticmethod
@@ -157,9 +161,7 @@ class _Parser(ExtensionReader):
                 item.calculated_expression = calculated["expression"]
             else:
                 self.problem(f"Item {link_id}: only FHIRPath calculations are supported.", link_id, WARNING)
-        if extensions(raw, SDC + "sdc-questionnaire-enableWhenExpression"):
-            self.problem(f"Item {link_id}: enableWhenExpression is not supported, so the item is always shown.",
-                         link_id, WARNING, "not-supported")
+        item.enable_when_expression = self.enable_when_expression(link_id, raw)
         if item.enable_behavior not in ("all", "any"):
             self.problem(f"Item {link_id} has an unknown enableBehavior {item.enable_behavior!r}.", link_id)
         if item.is_display and self._list(raw, "item"):
@@ -271,7 +273,8 @@ class _Parser(ExtensionReader):
             return display_value(option.key, option.value)
 
         tokens = [natural(o) for o in options]
-        if len(set(tokens)) != len(tokens) or any(not t for t in tokens):
+        # A form trims what it posts, so an option with spaces at either end gets a place token.
+        if len(set(tokens)) != len(tokens) or any(not t or t != t.strip() for t in tokens):
             tokens = [f"option-{i + 1}" for i in range(len(options))]
         return tuple(replace(o, token=t) for o, t in zip(options, tokens, strict=True))
 
@@ -302,6 +305,20 @@ class _Parser(ExtensionReader):
                 continue
             conditions.append(EnableWhen(question, operator, answer[0], answer[1]))
         return tuple(conditions)
+
+    def enable_when_expression(self, link_id: str, raw: dict) -> str | None:
+        expression = extension_value(raw, EXT_ENABLE_WHEN_EXPRESSION)
+        if not isinstance(expression, dict) or not expression.get("expression"):
+            return None
+        if expression.get("language", "text/fhirpath") != "text/fhirpath":
+            self.problem(f"Item {link_id}: only FHIRPath enableWhenExpressions are supported, so the item is "
+                         "never shown.", link_id, WARNING, "not-supported")
+            return "false"  # a condition we cannot evaluate keeps the item disabled, as an error would
+        problem = syntax_problem(expression["expression"])
+        if problem:
+            self.problem(f"Item {link_id}: its enableWhenExpression cannot be read ({problem}), so the item is "
+                         "never shown.", link_id, WARNING, "invalid")
+        return expression["expression"]
 
     def check_enable_when(self, item: Item):
         item.enable_when = tuple(self.scoped(item, c) for c in item.enable_when)

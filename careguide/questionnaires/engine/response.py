@@ -39,12 +39,14 @@ class Visit:
 
 
 def walk(questionnaire: Questionnaire, root: Node) -> Iterator[Visit]:
-    """Every item instance, in questionnaire order, with its enabled state."""
-    yield from _walk_items(questionnaire.items, root, [root], True, (), "QuestionnaireResponse", None)
+    """Every item instance, in questionnaire order, with its enabled state (enableWhen, and
+    enableWhenExpression evaluated against this response)."""
+    judge = questionnaire.expression_judge(questionnaire, root) if questionnaire.expression_judge else None
+    yield from _walk_items(questionnaire.items, root, [root], True, (), "QuestionnaireResponse", None, judge)
 
 
 def _walk_items(items, container: Node, scope: list[Node], parent_enabled: bool, indices, path,
-                parent: Visit | None) -> Iterator[Visit]:
+                parent: Visit | None, judge) -> Iterator[Visit]:
     for item in items:
         nodes = [n for n in container.children if n.link_id == item.link_id]
         step = ".answer" if container.link_id is not None and _is_question_node(container, item) else ""
@@ -53,8 +55,10 @@ def _walk_items(items, container: Node, scope: list[Node], parent_enabled: bool,
             enabled = parent_enabled and item_enabled(item, scope)
             own = indices
             visit = Visit(item, None, enabled, own, anchor(item.link_id, own), base, container, parent=parent)
+            _judge_expression(visit, judge)
             yield visit
-            yield from _walk_items(item.children, Node(item.link_id, {}, container), scope, enabled, own, base, visit)
+            yield from _walk_items(item.children, Node(item.link_id, {}, container), scope, visit.enabled, own,
+                                   base, visit, judge)
             continue
         for number, node in enumerate(nodes):
             repeating_group = item.is_group and item.repeats
@@ -63,8 +67,15 @@ def _walk_items(items, container: Node, scope: list[Node], parent_enabled: bool,
             enabled = parent_enabled and item_enabled(item, [node, *scope])
             visit = Visit(item, node, enabled, own, anchor(item.link_id, own), expression, container,
                           duplicate=bool(number) and not repeating_group, parent=parent)
+            _judge_expression(visit, judge)
             yield visit
-            yield from _walk_items(item.children, node, [node, *scope], enabled, own, expression, visit)
+            yield from _walk_items(item.children, node, [node, *scope], visit.enabled, own, expression, visit, judge)
+
+
+def _judge_expression(visit: Visit, judge) -> None:
+    """An item with an enableWhenExpression is enabled only where it gives true."""
+    if visit.enabled and judge is not None and visit.item.enable_when_expression is not None:
+        visit.enabled = judge(visit)
 
 
 def _is_question_node(container: Node, item: Item) -> bool:

@@ -41,7 +41,7 @@ def coerce(item, values: list[str], *, other: str, unit: str, label: str) -> tup
             else:
                 problems.append(f"Select yes or no for “{label}”")
         return answers, problems
-    if item.is_choice and item.options is not None:
+    if item.offers_options:
         for value in values:
             if value == OTHER_TOKEN:
                 continue
@@ -50,11 +50,16 @@ def coerce(item, values: list[str], *, other: str, unit: str, label: str) -> tup
                 problems.append(f"Choose one of the listed answers for “{label}”")
             else:
                 answers.append(dict(option.answer))
-        if item.type == "open-choice" and other:
+        if item.other_key is not None and other:
             if answers and not item.repeats:
                 problems.append(f"Choose an answer from the list or enter your own for “{label}”, not both")
-            else:
+            elif item.other_key == "valueString":
                 answers.append({"valueString": other})
+            else:
+                try:
+                    answers.append(convert(item.type, other, label))
+                except ValueProblem as exc:
+                    problems.append(str(exc))
         return answers, problems
     if item.is_choice:  # a list we cannot see: free text
         return [{"valueString": v} for v in values], problems

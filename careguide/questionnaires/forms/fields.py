@@ -53,11 +53,14 @@ class Field:
     instances: list[Field] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     enable_when: str = ""  # JSON for the script
+    enabled_by_server: bool = False  # the script asks the server (an expression, or a score)
     number: int = 0  # instance number (1-based) inside a repeating group
     can_remove: bool = False
     display: str = ""  # the value of a calculated or read-only item, as text
     input_type: str = "text"
     input_mode: str = ""
+    other_input_type: str = "text"  # the "Other" box of an open list takes the item's own type
+    other_input_mode: str = ""
     optional_marker: bool = False
     unit_label: str = ""  # the one unit a number is given in, shown beside its input
     warnings: list[str] = field(default_factory=list)  # targetConstraint warnings: shown, not blocking
@@ -210,6 +213,7 @@ class FieldBuilder:
         nodes = [n for n in raw_nodes if n.get("linkId") == item.link_id] or [{"linkId": item.link_id, "item": []}]
         first = self.visits.get(engine.anchor(item.link_id, (*indices, 0)))
         container.active = parent_active and (first.enabled if first is not None else True)
+        container.enabled_by_server = enabled_by_server(self.definition, item)
         container.enable_when = self._enable_when_json(item, (*indices, 0))
         for number, node in enumerate(nodes):
             own = (*indices, number)
@@ -224,6 +228,7 @@ class FieldBuilder:
         kind = "page" if item.is_page and self.step is not None else kind_of(item)
         field_ = Field(item, name, self._html_id(name), kind, active=active,
                        optional_marker=self.mark_optional and not item.required and item.is_question)
+        field_.enabled_by_server = enabled_by_server(self.definition, item)
         field_.enable_when = self._enable_when_json(item, indices)
         if item.is_group:
             field_.children = self.build(item.children, (node or {}).get("item") or [], indices, active)
@@ -243,14 +248,9 @@ class FieldBuilder:
         return field_
 
     def _calculated_values(self, name):
-        if not hasattr(self, "_calculated"):
-            try:
-                done, _ = engine.calculate(self.definition, engine.prune_disabled(self.definition, self.working))
-            except Exception:  # a broken expression must not break the page  # noqa: BLE001
-                done = {}
-            self._calculated = {v.anchor: v.node.values for v in engine.walk(self.definition,
-                                engine.read_response(done)) if v.node is not None}
-        return self._calculated.get(name, [])
+        """A calculated item's value, worked out (in the pruned response) from the answers that count."""
+        visit = self.visits.get(name)
+        return visit.node.values if visit is not None and visit.node is not None else []
 
     def _fill_values(self, field_: Field, item, name, typed):
         raw = self.raw.get(name)
@@ -262,7 +262,9 @@ class FieldBuilder:
             ]
             field_.values = tokens
             return
-        if item.is_choice and item.options is not None:
+        if item.offers_options:
+            if item.other_key not in (None, "valueString"):
+                field_.other_input_type, field_.other_input_mode = input_type(item)
             if raw is not None:
                 tokens = set(raw["values"])
                 field_.other = raw["other"]
@@ -272,8 +274,8 @@ class FieldBuilder:
                     option = item.option_for(key, value)
                     if option is not None:
                         tokens.add(option.token)
-                    elif key == "valueString":
-                        field_.other = value
+                    elif key == item.other_key:
+                        field_.other = input_text(item, key, value)
             field_.options = [
                 OptionView(o.token, f"{prefix_of(o)} {o.label}".lstrip(),
                            field_.html_id if i == 0 else f"{field_.html_id}-{i + 1}",
@@ -317,7 +319,7 @@ class FieldBuilder:
     def _enable_when_json(self, item, indices) -> str:
         """The item's enableWhen for the script: each condition names the input it reads,
         or, when that input is not on this screen, says whether it already holds."""
-        if not item.enable_when:
+        if not item.enable_when or enabled_by_server(self.definition, item):
             return ""
         conditions = []
         for condition in item.enable_when:
@@ -358,6 +360,15 @@ def prefix_of(option) -> str:
     return "" if option.prefix is None else str(option.prefix).strip()
 
 
+def enabled_by_server(definition, item) -> bool:
+    """Whether only the server can tell when the item applies while the form is filled in: its
+    condition is an expression, or reads a calculated score (which changes as answers do)."""
+    if item.enable_when_expression is not None:
+        return True
+    questions = (definition.by_link_id.get(c.question) for c in item.enable_when)
+    return any(q is not None and q.is_calculated for q in questions)
+
+
 def kind_of(item) -> str:
     """The control a question is shown with."""
     if item.is_group:
@@ -372,13 +383,9 @@ def kind_of(item) -> str:
         return "unsupported"
     if item.type == "boolean":
         return "radios"
-    if item.is_choice and item.options is not None:
-        control = item.item_control
-        if item.repeats:
-            return "open-checkboxes" if item.type == "open-choice" else "checkboxes"
-        if control == "drop-down":
-            return "open-select" if item.type == "open-choice" else "select"
-        return "open-radios" if item.type == "open-choice" else "radios"
+    if item.offers_options:
+        kind = "checkboxes" if item.repeats else "select" if item.item_control == "drop-down" else "radios"
+        return kind if item.closed else f"open-{kind}"
     if item.type == "quantity":
         return "quantity"
     if item.type == "text":

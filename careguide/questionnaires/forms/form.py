@@ -53,6 +53,25 @@ def initial_response(definition: engine.Questionnaire) -> dict:
     return {**empty_response(), "item": items_for(definition.items)}
 
 
+def settled(definition: engine.Questionnaire, working: dict) -> dict:
+    """The working response as the server will judge it once stored: answers to disabled items
+    left out and the calculated items worked out from the rest, so what is enabled here
+    (an enableWhen on a score, an enableWhenExpression) is what the stored response says.
+    Empty items stay, so repeating-group instance numbers do not move."""
+    if not definition.calculated_items:
+        return engine.prune_disabled(definition, working, drop_empty=False)
+    settled = working
+    try:
+        # Twice: the scores decide what is enabled, then they are worked out again from the
+        # answers that still count (as the server does with the response this form sends).
+        for _ in range(2):
+            settled, _ = engine.calculate(definition, settled, drop_empty=False)
+            settled = engine.prune_disabled(definition, settled, drop_empty=False)
+    except Exception:  # a broken expression must not break the page  # noqa: BLE001
+        return engine.prune_disabled(definition, working, drop_empty=False)
+    return settled
+
+
 @dataclass
 class FormError:
     message: str
@@ -80,7 +99,7 @@ class QuestionnaireForm:
         self.working = self.posted.read() if data is not None else copy.deepcopy(self.base)
         add_blank_groups(definition.items, self.working.setdefault("item", []))
         self.posted.apply_repeat_action(self.action, self.action_target, self.working)
-        self.pruned = engine.prune_disabled(definition, self.working, drop_empty=False)
+        self.pruned = settled(definition, self.working)
         self._visits = {v.anchor: v for v in engine.walk(definition, engine.read_response(self.pruned))}
         self.errors: list[FormError] = []
         self.warnings: list[FormError] = []  # targetConstraint warnings: shown once, then let through
@@ -228,9 +247,39 @@ class QuestionnaireForm:
         visit(self.fields, True)
         return json.dumps(hidden, separators=(",", ":"))
 
+    def _all_fields(self, fields=None):
+        for f in self.fields if fields is None else fields:
+            yield f
+            yield from self._all_fields(f.children)
+            yield from self._all_fields(f.instances)
+
+    @property
+    def asks_server(self) -> bool:
+        """Whether the script needs the server to keep this screen up to date while it is
+        filled in (a condition only the server can judge, or a calculated value)."""
+        return any(f.enabled_by_server or f.kind == "calculated" for f in self._all_fields())
+
+    def state(self) -> dict:
+        """What the script shows while the form is filled in: the item instances on this screen
+        that apply (their anchors), and each calculated value as text."""
+        enabled, calculated = [], {}
+        for f in self._all_fields():
+            if f.active and f.kind != "repeat-instance":
+                enabled.append(f.anchor)
+            if f.kind == "calculated":
+                calculated[f.anchor] = f.display
+        return {"enabled": enabled, "calculated": calculated}
+
     def response(self) -> dict:
-        """The answers as a QuestionnaireResponse: disabled items and empty items removed."""
-        return engine.prune_disabled(self.definition, self.working)
+        """The answers as a QuestionnaireResponse: disabled items and empty items removed.
+        What is disabled is judged with the scores worked out (`settled`); the scores
+        themselves are left for the server, which works them out again as it stores."""
+        answers = copy.deepcopy(self.pruned)
+        if self.definition.calculated_items:
+            for visit in engine.walk(self.definition, engine.read_response(answers)):
+                if visit.item.is_calculated and visit.node is not None:
+                    visit.node.raw.pop("answer", None)
+        return engine.without_empty_items(answers)
 
     def draft(self) -> dict:
         """What to keep between steps: everything answered so far, disabled answers kept
