@@ -98,6 +98,14 @@ def awaiting_review(reference: str) -> bool:
     return (found.filter(version=version) if version else found).exists()
 
 
+def _definition_for(questionnaire: Questionnaire, request, user) -> engine.Questionnaire:
+    """What the response is checked against: answerExpression options worked out again here for
+    this person (launch.py), never taken from the page that was shown."""
+    from .launch import definition_for
+
+    return definition_for(questionnaire, request, user)
+
+
 def subject_reference(user) -> dict:
     return {"identifier": {"system": USER_IDENTIFIER_SYSTEM, "value": str(user.pk)}}
 
@@ -193,7 +201,7 @@ def submit_response(questionnaire: Questionnaire, response_resource: dict, *, us
     the response came in. A response whose identifier was stored before by the same person
     is not stored again (``replayed``). Raises ResponseInvalid (nothing stored) when it is not valid.
     """
-    definition = parsed(questionnaire)
+    definition = _definition_for(questionnaire, request, user)
     resource = copy.deepcopy(response_resource)
     resource["resourceType"] = "QuestionnaireResponse"
     resource.setdefault("questionnaire", canonical(questionnaire))
@@ -292,7 +300,7 @@ def add_to_stored_response(record: QuestionnaireResponse, response_resource: dic
     The answers already stored stay as they were; the person may only add to them, so the
     triage result can only stay or rise, and the binding adds only new findings."""
     questionnaire = record.questionnaire
-    definition = parsed(questionnaire)
+    definition = _definition_for(questionnaire, request, user)
     resource = _keep_stored_answers(record.resource, copy.deepcopy(response_resource))
     resource.update(resourceType="QuestionnaireResponse", questionnaire=record.resource.get("questionnaire"),
                     status="completed" if complete else "in-progress")

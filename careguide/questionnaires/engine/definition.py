@@ -100,6 +100,9 @@ class Item:
     max_value: Any = None
     min_occurs: int | None = None
     max_occurs: int | None = None
+    # SDC initialExpression / answerExpression (engine/populate.py reads and evaluates them).
+    initial_expression: Variable | None = None
+    answer_expression: Variable | None = None
     parent: Item | None = field(default=None, repr=False)
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -213,6 +216,8 @@ class Questionnaire:
     by_link_id: dict[str, Item]
     variables: tuple[Variable, ...] = ()
     warnings: tuple[Issue, ...] = ()
+    # SDC launchContext: the names (patient, user, ...) its expressions read as %name.
+    launch_contexts: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -37,6 +37,7 @@ from .definition import (
     weight_of,
 )
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
+from .launch import EXT_ANSWER_EXPRESSION, read_item_expressions, read_launch_contexts
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
 
 
@@ -63,6 +64,7 @@ class _Parser:
         if not isinstance(self.resource, dict) or self.resource.get("resourceType") != "Questionnaire":
             raise QuestionnaireError([Issue("The resource is not a Questionnaire.", code="structure")])
         items = tuple(self.item(raw, None) for raw in self._list(self.resource, "item"))
+        launch_contexts = read_launch_contexts(self.resource, self.problem)
         for item in list(self.by_link_id.values()):
             self.check_enable_when(item)
         errors = [i for i in self.issues if i.severity == ERROR]
@@ -74,6 +76,7 @@ class _Parser:
             by_link_id=self.by_link_id,
             variables=self.variables(self.resource),
             warnings=tuple(self.issues),
+            launch_contexts=launch_contexts,
         )
 
     @staticmethod
@@ -126,6 +129,7 @@ class _Parser:
         item.enable_when = self.enable_when(item, raw)
         item.variables = self.variables(raw)
         item.units = self.units(raw)
+        read_item_expressions(item, raw, self.problem)
         calculated = extension_value(raw, EXT_CALCULATED)
         if isinstance(calculated, dict) and calculated.get("expression"):
             if calculated.get("language", "text/fhirpath") == "text/fhirpath":
@@ -181,7 +185,8 @@ class _Parser:
             )
             return None
         if item.is_choice:
-            if not extensions(raw, CORE + "questionnaire-externallydefined"):
+            if not extensions(raw, CORE + "questionnaire-externallydefined") and \
+                    not extensions(raw, EXT_ANSWER_EXPRESSION):
                 self.problem(f"Choice item {item.link_id} has no answer list.", item.link_id, WARNING)
             return None
         return None
