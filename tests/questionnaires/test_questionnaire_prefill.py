@@ -12,29 +12,11 @@ import copy
 import pytest
 from django.urls import reverse
 from factories import PatientFactory, TreatmentPlanFactory
+from sdc_support import FHIR_QUERY, expression, launch_context, variable
 from test_questionnaire_forms import answers_of, form_url, page, stored
 
 from careguide.questionnaires import services, versions
 from careguide.questionnaires.models import QuestionnaireResponse
-
-SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
-FHIR_QUERY = "application/x-fhir-query"
-
-
-def expression(kind, text, language="text/fhirpath"):
-    return {"url": SDC + f"sdc-questionnaire-{kind}", "valueExpression": {"language": language, "expression": text}}
-
-
-def launch_context(name, resource_type):
-    return {"url": SDC + "sdc-questionnaire-launchContext", "extension": [
-        {"url": "name", "valueCoding": {"system": "http://hl7.org/fhir/uv/sdc/CodeSystem/launchContext", "code": name}},
-        {"url": "type", "valueCode": resource_type}]}
-
-
-def variable(name, text, language="text/fhirpath"):
-    return {"url": "http://hl7.org/fhir/StructureDefinition/variable",
-            "valueExpression": {"name": name, "language": language, "expression": text}}
-
 
 ABOUT_YOU = {
     "resourceType": "Questionnaire",

@@ -2,8 +2,9 @@
 
 An item is extracted when ``sdc-questionnaire-observationExtract`` is true on it, or on the
 nearest group or the questionnaire above it that says (a nearer ``false`` stops it), and it
-has a ``code``. Each answer of an enabled item becomes one Observation: its code, the
-response's subject, ``authored`` as when it was observed, ``derivedFrom`` the response.
+has a ``code`` (an item marked itself but without a code is reported). Each answer of an
+enabled item becomes one Observation: its code, the response's subject, ``authored`` as when
+it was observed, ``derivedFrom`` the response.
 An answer that an Observation cannot hold (an attachment, a reference) is reported, never
 dropped silently. The caller checks each resource and builds the Bundle.
 """
@@ -49,6 +50,8 @@ def extract_observations(questionnaire: Questionnaire, response: dict) -> tuple[
             continue
         codes = [c for c in item.raw.get("code") or () if isinstance(c, dict) and (c.get("code") or c.get("system"))]
         if not codes:
+            if extension_value(item.raw, EXT_OBSERVATION_EXTRACT) is not True:
+                continue  # inherited: it applies to the items below that have a code
             issues.append(Issue(f"Item {item.link_id} is marked for observation extraction but has no code, "
                                 "so it is not extracted.", link_id=item.link_id, code="not-supported",
                                 severity=WARNING, expression=visit.expression))
