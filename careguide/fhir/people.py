@@ -8,7 +8,7 @@ questionnaire is filled in or populated; not served at an address of its own.
 from __future__ import annotations
 
 from careguide.accounts.roles import is_patient
-from careguide.questionnaires.services import USER_IDENTIFIER_SYSTEM
+from careguide.questionnaires.models import USER_IDENTIFIER_SYSTEM
 
 
 def person_resource(user, resource_type: str) -> dict:

@@ -20,7 +20,7 @@ from careguide.audit import service as audit
 from careguide.careteam.scoping import scope
 from careguide.core.http import private as _private
 
-from . import bindings, engine, launch, services
+from . import bindings, engine, services
 from .forms import QuestionnaireForm, initial_response
 from .models import Questionnaire, QuestionnaireResponse
 from .presenters import response_sections, scores
@@ -82,7 +82,7 @@ class QuestionnaireFillView(View):
     def dispatch(self, request, *args, **kwargs):
         self.questionnaire = self.get_questionnaire()
         # With the signed-in person's starting values and options (SDC launchContext, ADR 0032).
-        self.definition = launch.definition_for(self.questionnaire, request)
+        self.definition = services.definition_for(self.questionnaire, request)
         self.binding = bindings.for_questionnaire(self.questionnaire)
         return super().dispatch(request, *args, **kwargs)
 

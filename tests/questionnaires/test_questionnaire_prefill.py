@@ -92,6 +92,7 @@ def test_a_signed_in_patient_finds_questions_filled_in_from_their_account(client
 
 def test_prefilled_answers_are_only_a_start_the_patient_may_change_or_clear(client, about_you, ana):
     client.force_login(ana)
+    assert value_of_input(page(client.get(form_url(about_you))), "name") == "Ana"
     response = client.post(form_url(about_you), {"name": "Annie", "email": "", "full-name": "Ana Reyes"})
     record = stored(response)
     assert answers_of(record, "name") == ["Annie"]
@@ -157,7 +158,10 @@ def test_a_visitor_has_no_plans_to_choose_and_the_page_still_works(client, plan_
     TreatmentPlanFactory(patient=ana)
     response = client.get(form_url(plan_choice))
     assert response.status_code == 200
-    assert options(page(response), "plan") == {}
+    soup = page(response)
+    assert options(soup, "plan") == {}
+    # Still a closed list: no box to type any plan into.
+    assert soup.find("input", attrs={"name": "plan", "type": "text"}) is None
 
 
 def test_the_server_refuses_an_answer_not_among_the_options_worked_out_for_the_person(client, plan_choice, ana):

@@ -23,6 +23,7 @@ from .definition import AnswerOption, Item, Questionnaire, Variable
 from .expressions import ExpressionError, _result_answers, evaluate, sdc_functions
 from .issues import WARNING, Issue
 from .launch import FHIR_QUERY, FHIRPATH, SUPPLIED_CONTEXTS
+from .parser import _Parser  # its tokens for options, so ours match a parsed list
 from .values import display_value
 
 logger = logging.getLogger(__name__)
@@ -135,8 +136,6 @@ def personalise(questionnaire: Questionnaire, context: dict, fetch: Fetch | None
 
 
 def _options(item: Item, results: list) -> tuple[AnswerOption, ...]:
-    from .parser import _Parser  # the parser's own tokens for options (it imports this package)
-
     found: list[AnswerOption] = []
     for result in _flatten(results):
         typed = _option_value(item, result)
