@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from careguide.audit import service as audit
 from careguide.careteam.scoping import patients_visible_to
+from careguide.core import untrusted
 from careguide.questionnaires import engine, launch, services, versions
 from careguide.questionnaires.forms import initial_response
 from careguide.questionnaires.models import Questionnaire
@@ -68,8 +69,10 @@ def _questionnaire(given: list[dict], resource_id: str | None):
         if ways:
             raise FhirError.simple(400, "structure", f"{ways[0]}: the address names the questionnaire already.",
                                    ways[0])
-        return _stored(Questionnaire.objects.live().filter(fhir_id=resource_id).first(),
-                       f"Questionnaire/{resource_id}", "Questionnaire")
+        found = None if untrusted.text_problem(resource_id) else \
+            Questionnaire.objects.live().filter(fhir_id=resource_id).first()
+        return _stored(found,
+                       f"Questionnaire/{untrusted.printable(resource_id)[:64]}", "Questionnaire")
     if not ways:
         raise FhirError.simple(400, "required", "questionnaire: name the questionnaire to populate (questionnaire, "
                                "canonical, questionnaireRef or identifier).", "questionnaire")

@@ -173,6 +173,14 @@ def test_bad_populate_requests_are_operation_outcomes_naming_the_parameter(intak
     assert any(named in (i.get("expression") or []) or named in i["diagnostics"] for i in found), found
 
 
+def test_populate_of_an_address_that_is_no_questionnaire_is_a_404_naming_it(patient, db):
+    for resource_id in ("no-such-form", "a\x00b"):
+        url = reverse("fhir:questionnaire_instance_populate", args=[resource_id])
+        response = post(signed_in(patient), url, parameters(subject(patient)))
+        assert response.status_code == 404
+        assert "Questionnaire/" in issues(response)[0]["diagnostics"]
+
+
 def test_populate_needs_sign_in_and_a_post(intake, client):
     assert client.post(reverse(POPULATE), parameters(canonical()), content_type="application/fhir+json"
                        ).status_code == 401

@@ -15,7 +15,7 @@ from factories import PatientFactory, TreatmentPlanFactory
 from sdc_support import FHIR_QUERY, expression, launch_context, variable
 from test_questionnaire_forms import answers_of, form_url, page, stored
 
-from careguide.questionnaires import services, versions
+from careguide.questionnaires import engine, services, versions
 from careguide.questionnaires.models import QuestionnaireResponse
 
 ABOUT_YOU = {
@@ -183,3 +183,13 @@ def test_the_server_refuses_an_answer_not_among_the_options_worked_out_for_the_p
     assert "plan" in refused.content.decode()
     assert not QuestionnaireResponse.objects.filter(questionnaire=plan_choice).exists()
     assert post(mine).status_code == 201
+
+
+def test_without_a_person_an_answer_list_from_an_expression_accepts_nothing(db):
+    """Checked against the shared parse (no person worked out), nothing passes: never unchecked."""
+    definition = engine.parse_questionnaire(copy.deepcopy(PLAN_CHOICE))
+    response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [
+        {"linkId": "plan", "answer": [{"valueReference": {"reference": "CarePlan/anything"}}]},
+        {"linkId": "contact", "answer": [{"valueString": "A letter"}]}]}
+    refused = {i.link_id for i in engine.validate_response(definition, response) if i.is_error}
+    assert refused == {"plan", "contact"}

@@ -83,6 +83,9 @@ def read_item_expressions(item: Item, raw: dict, problem: Problem) -> None:
                 "not-supported")
         return
     item.answer_expression = answer
+    # Closed and empty until worked out for a person (populate.personalise): a response checked
+    # without that is refused, never accepted unchecked.
+    item.options = ()
     if raw.get("answerOption") or raw.get("answerValueSet"):
         problem(f"Item {link_id} has answerExpression and a listed answer list; the answerExpression's "
                 "options are offered.", link_id, WARNING)
