@@ -7,6 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.urls import reverse
 
+from . import extract, populate
 from .http import absolute, fhir_response, fhir_view
 
 RELEASED = "2026-11-21"
@@ -47,6 +48,7 @@ def capability_statement(base: str) -> dict:
                         "type": "Questionnaire",
                         "interaction": [{"code": "read"}, {"code": "search-type"}, {"code": "create"}],
                         "searchParam": search_params,
+                        "operation": [populate.CAPABILITY],
                     },
                     {
                         "type": "QuestionnaireResponse",
@@ -57,6 +59,7 @@ def capability_statement(base: str) -> dict:
                             {"name": "subject", "type": "reference",
                              "documentation": "subject:identifier=<username> (own or the care team's patients)"},
                         ],
+                        "operation": [extract.CAPABILITY],
                     },
                     *app_capabilities(),
                 ],

@@ -2,12 +2,18 @@
 
 from django.urls import include, path, re_path
 
-from . import metadata, questionnaire, questionnaire_response, views
+from . import extract, metadata, populate, questionnaire, questionnaire_response, views
 
 app_name = "fhir"
 urlpatterns = [
     path("metadata", metadata.metadata, name="metadata"),
     path("Questionnaire", questionnaire.questionnaire_type, name="questionnaire_type"),
+    # SDC operations (ADR 0032), before the <str:resource_id> reads that would take "$populate" as an id.
+    path("Questionnaire/$populate", populate.populate, name="questionnaire_populate"),
+    path("Questionnaire/<str:resource_id>/$populate", populate.populate, name="questionnaire_instance_populate"),
+    path("QuestionnaireResponse/$extract", extract.extract, name="questionnaire_response_extract"),
+    path("QuestionnaireResponse/<str:resource_id>/$extract", extract.extract,
+         name="questionnaire_response_instance_extract"),
     path("Questionnaire/<str:resource_id>", questionnaire.questionnaire_read, name="questionnaire"),
     path("QuestionnaireResponse", questionnaire_response.questionnaire_response_type,
          name="questionnaire_response_type"),

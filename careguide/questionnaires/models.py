@@ -13,6 +13,8 @@ from careguide.core.models import OwnRowsQuerySet
 
 # The session list of anonymous responses made in this browser (services.submit_response).
 SESSION_RESPONSES_KEY = "careguide_responses"
+# How a response names the signed-in person who is its subject (services.subject_reference).
+USER_IDENTIFIER_SYSTEM = "urn:careguide:user"
 
 
 class QuestionnaireQuerySet(models.QuerySet):

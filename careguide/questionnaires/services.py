@@ -18,14 +18,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from careguide.audit import service as audit
 from careguide.fhir.validation import FhirValidationError, validate
 
-from . import bindings, engine, terminology
-from .models import SESSION_RESPONSES_KEY, Questionnaire, QuestionnaireResponse
+from . import bindings, engine, launch, terminology
+from .models import SESSION_RESPONSES_KEY, USER_IDENTIFIER_SYSTEM, Questionnaire, QuestionnaireResponse
 
 logger = logging.getLogger(__name__)
 
 # Anonymous visitors keep at most this many response ids in their session.
 SESSION_RESPONSES_LIMIT = 50
-USER_IDENTIFIER_SYSTEM = "urn:careguide:user"
 
 
 class ResponseInvalid(ValueError):
@@ -105,6 +104,18 @@ def awaiting_review(reference: str) -> bool:
     url, _, version = reference.partition("|")
     found = Questionnaire.objects.filter(url=url).exclude(review_status=Questionnaire.Review.APPROVED)
     return (found.filter(version=version) if version else found).exists()
+
+
+def definition_for(questionnaire: Questionnaire, request=None, user=None) -> engine.Questionnaire:
+    """The questionnaire as ``user`` (else ``request``'s person) fills it in: the shared parse when
+    it has no initialExpression or answerExpression, else a private copy with their starting values
+    and options (launch.py). A response is checked against this, so answerExpression options are
+    worked out again here for that person, never taken from the page that was shown."""
+    definition = parsed(questionnaire)
+    if not launch.needs_person(definition):
+        return definition
+    person = user if user is not None else getattr(request, "user", None)
+    return launch.personalised(definition, launch.own_context(person), request)[0]
 
 
 def subject_reference(user) -> dict:
@@ -202,7 +213,7 @@ def submit_response(questionnaire: Questionnaire, response_resource: dict, *, us
     the response came in. A response whose identifier was stored before by the same person
     is not stored again (``replayed``). Raises ResponseInvalid (nothing stored) when it is not valid.
     """
-    definition = parsed(questionnaire)
+    definition = definition_for(questionnaire, request, user)
     resource = copy.deepcopy(response_resource)
     resource["resourceType"] = "QuestionnaireResponse"
     resource.setdefault("questionnaire", canonical(questionnaire))
@@ -301,7 +312,7 @@ def add_to_stored_response(record: QuestionnaireResponse, response_resource: dic
     The answers already stored stay as they were; the person may only add to them, so the
     triage result can only stay or rise, and the binding adds only new findings."""
     questionnaire = record.questionnaire
-    definition = parsed(questionnaire)
+    definition = definition_for(questionnaire, request, user)
     resource = _keep_stored_answers(record.resource, copy.deepcopy(response_resource))
     resource.update(resourceType="QuestionnaireResponse", questionnaire=record.resource.get("questionnaire"),
                     status="completed" if complete else "in-progress")

@@ -81,7 +81,8 @@ class QuestionnaireFillView(View):
 
     def dispatch(self, request, *args, **kwargs):
         self.questionnaire = self.get_questionnaire()
-        self.definition = services.parsed(self.questionnaire)
+        # With the signed-in person's starting values and options (SDC launchContext, ADR 0032).
+        self.definition = services.definition_for(self.questionnaire, request)
         self.binding = bindings.for_questionnaire(self.questionnaire)
         return super().dispatch(request, *args, **kwargs)
 

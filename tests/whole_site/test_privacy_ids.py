@@ -284,6 +284,8 @@ ENDPOINTS = [
              url=lambda r: f"{reverse('fhir:questionnaire_response_type')}?_id={r.fhir_id}"),
     Endpoint("FHIR QuestionnaireResponse search by subject", make=questionnaire_response, kind=FHIR_SEARCH,
              url=lambda r: f"/fhir/QuestionnaireResponse?subject:identifier={USER_IDENTIFIER_SYSTEM}|{r.subject_id}"),
+    Endpoint("FHIR QuestionnaireResponse $extract", make=questionnaire_response, kind=FHIR_READ, method="post",
+             url=lambda r: reverse("fhir:questionnaire_response_instance_extract", args=[r.fhir_id])),
     # The back-pain program is the patient's own: their care team does not open it here.
     Endpoint("back-pain gate result", make=gate_result, care_team_reads=False,
              url=lambda r: f"/back-pain-program/check/result/{r.fhir_id}/"),
@@ -433,6 +435,8 @@ NOT_PATIENT_DATA = {
     "questionnaires/<str:fhir_id>/",  # a questionnaire to fill in, not anyone's answers
     "questionnaires/<str:fhir_id>/state/",  # judges the fields it is sent; reads no stored answers
     "fhir/Questionnaire/<str:resource_id>",
+    # A questionnaire's id; the patient is the subject parameter, scoped (tests/fhir/test_fhir_sdc_operations.py).
+    "fhir/Questionnaire/<str:resource_id>/$populate",
     "fhir/<str:resource_type>/<str:resource_id>",  # types this server does not hold
     "fhir/<str:resource_type>",
     "back-pain-program/week/<int:week>/",  # a week of the signed-in person's own program

@@ -145,6 +145,9 @@ class Item:
     constraints: tuple[TargetConstraint, ...] = ()
     text_rendering: Rendering | None = None
     prefix_rendering: Rendering | None = None
+    # SDC initialExpression / answerExpression (engine/populate.py reads and evaluates them).
+    initial_expression: Variable | None = None
+    answer_expression: Variable | None = None
     parent: Item | None = field(default=None, repr=False)
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -288,6 +291,8 @@ class Questionnaire:
     # one Visit. Set by the parser only when an item has one, so a questionnaire without
     # expressions is walked without FHIRPath.
     expression_judge: Callable | None = field(default=None, repr=False)
+    # SDC launchContext: the names (patient, user, ...) its expressions read as %name.
+    launch_contexts: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -294,6 +294,8 @@ def _variables_for(questionnaire: Questionnaire, visit: Visit, resource: dict, f
         "resource": resource,
         "questionnaire": questionnaire.resource,
         "context": ResourceNode.create_node(focus, "QuestionnaireResponse.item"),
+        # Launch contexts are for starting values and options (populate.py); here they read as empty.
+        **{name: [] for name in questionnaire.launch_contexts},
     }
     for variable in questionnaire.variables:
         variables[variable.name] = _variable_value(variable, resource, None, variables, functions)

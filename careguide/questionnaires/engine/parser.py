@@ -42,6 +42,7 @@ from .definition import (
 from .expressions import enable_expression_judge, syntax_problem
 from .extensions import ExtensionReader
 from .issues import ERROR, WARNING, Issue, QuestionnaireError
+from .launch import EXT_ANSWER_EXPRESSION, read_item_expressions, read_launch_contexts
 from .values import ITEM_TYPES, OPTION_KEYS, display_value, value_of
 
 # SDC expressions whose name makes their value a variable where they are defined.
@@ -85,6 +86,7 @@ class _Parser(ExtensionReader):
         constraints = self.read_constraints(self.resource, None)
         self.report_ignored(self.resource, None)
         items = tuple(self.item(raw, None) for raw in self._list(self.resource, "item"))
+        launch_contexts = read_launch_contexts(self.resource, self.problem)
         for item in list(self.by_link_id.values()):
             self.check_enable_when(item)
             self.check_constraint_locations(item.constraints, self.by_link_id)
@@ -102,6 +104,7 @@ class _Parser(ExtensionReader):
             constraints=constraints,
             expression_judge=enable_expression_judge if any(
                 i.enable_when_expression is not None for i in self.by_link_id.values()) else None,
+            launch_contexts=launch_contexts,
         )
 
     @staticmethod
@@ -155,6 +158,7 @@ class _Parser(ExtensionReader):
         item.variables = self.variables(raw)
         item.units = self.units(raw) or self.value_set_units(item, raw)
         self.read_answer_limits(item, raw)
+        read_item_expressions(item, raw, self.problem)
         calculated = extension_value(raw, EXT_CALCULATED)
         if isinstance(calculated, dict) and calculated.get("expression"):
             if calculated.get("language", "text/fhirpath") == "text/fhirpath":
@@ -189,7 +193,8 @@ class _Parser(ExtensionReader):
         if isinstance(value_set, str) and value_set:
             return self.value_set_options(item, value_set)
         if item.is_choice:
-            if not extensions(raw, CORE + "questionnaire-externallydefined"):
+            if not extensions(raw, CORE + "questionnaire-externallydefined") and \
+                    not extensions(raw, EXT_ANSWER_EXPRESSION):
                 self.problem(f"Choice item {item.link_id} has no answer list.", item.link_id, WARNING)
             return None
         return None
