@@ -101,7 +101,7 @@ def import_resources(resources: list[tuple[str, str, dict]], *, actor=None) -> l
         existing = TerminologyResource.objects.select_for_update().filter(
             resource_type=kind, url=url, version=version).first()
         if existing is not None:
-            if existing.content_digest != digest:
+            if existing.content_digest != digest and _codes(existing.resource) != _codes(resource):
                 raise TerminologyInvalid([_at(source, path, kind, FhirIssue(
                     "error", "conflict", f"{kind}.version: version {version or '(none)'} of the {kind} {url} is "
                     "already loaded with other content. A changed list needs a new version.", (f"{kind}.version",)))])
@@ -118,6 +118,21 @@ def import_resources(resources: list[tuple[str, str, dict]], *, actor=None) -> l
         if resource["resourceType"] == "ValueSet":
             result.warnings += _expansion_problems(source, path, resource, lookup)
     return results
+
+
+def _codes(resource: dict):
+    """What a list means for an answer: its codes, displays and hierarchy (a ValueSet's compose,
+    else its expansion). The published file of a list we ship, with its narrative, long definitions
+    or a fresh expansion, is the same version of the same list, not a conflict."""
+    def concepts(entries):
+        return [(c.get("system"), c.get("code"), c.get("display"), concepts(c.get("concept") or c.get("contains")))
+                for c in entries or () if isinstance(c, dict)]
+
+    if resource.get("resourceType") == "CodeSystem":
+        return concepts(resource.get("concept"))
+    if resource.get("compose"):
+        return signoffs.digest(resource["compose"])
+    return concepts((resource.get("expansion") or {}).get("contains"))
 
 
 def _expansion_problems(source: str, path: str, value_set: dict, lookup) -> list[FhirIssue]:
