@@ -619,3 +619,18 @@ def test_a_browser_that_rounds_a_half_down_in_binary_still_agrees_with_the_score
     assert agrees_with_calculation("valueDecimal", 24.4, "valueDecimal", 24.5)
     assert not agrees_with_calculation("valueDecimal", 24.3, "valueDecimal", 24.5)
     assert not agrees_with_calculation("valueDecimal", 1.6, "valueDecimal", 1.683250823060346)
+
+
+@pytest.mark.parametrize("repeats, starts_with", [
+    (True, [{"valueCoding": {"code": "c2", "display": "Two"}}, {"valueString": "typed"}]),
+    (False, [{"valueString": "typed"}]),
+])
+def test_initial_and_initial_selected_together_are_named_at_import_and_none_is_dropped_silently(repeats, starts_with):
+    q = questionnaire({
+        "linkId": "q", "text": "Pick", "type": "open-choice", "repeats": repeats,
+        "answerOption": [{"valueCoding": {"code": "c1", "display": "One"}},
+                         {"valueCoding": {"code": "c2", "display": "Two"}, "initialSelected": True}],
+        "initial": [{"valueString": "typed"}],
+    })
+    assert list(q.item("q").initial) == starts_with
+    assert [w.link_id for w in q.warnings if "initialSelected" in w.message] == ["q"]

@@ -289,9 +289,16 @@ class _Parser(ExtensionReader):
             typed = value_of(initial)
             if typed is not None:
                 found.append({typed[0]: typed[1]})
-        if not found and item.options:
-            found = [o.answer for o in item.options if o.initial_selected]
-        return tuple(found)
+        selected = [o.answer for o in item.options or () if o.initial_selected]
+        if found and selected:
+            # R4 (que-11) allows one or the other; LHC-Forms' own files give both. A repeating item
+            # starts with both (selected options first, as the list shows them); a single answer
+            # starts with initial[x], and the import says so rather than dropping one silently.
+            self.problem(f"Item {item.link_id} has both initial and initialSelected answers; "
+                         + ("it starts with both." if item.repeats else "it starts with the initial answer."),
+                         item.link_id, WARNING)
+            return tuple(selected + found) if item.repeats else tuple(found)
+        return tuple(found or selected)
 
     def enable_when(self, item: Item, raw: dict) -> tuple[EnableWhen, ...]:
         conditions = []
