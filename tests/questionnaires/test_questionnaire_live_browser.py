@@ -61,8 +61,8 @@ def test_the_phq9_total_updates_as_the_person_answers(site, tab):
     expect(total).to_have_text("Worked out from your answers")
     assert axe_violations(tab) == []
 
-    def choose(question, option):  # LHC-Forms asks for drop-down lists here
-        tab.get_by_label(question.label).select_option(label=option.label)
+    def choose(question, option):  # LHC-Forms asks for drop-down lists here, each option with its prefix
+        tab.get_by_label(question.label).select_option(label=f"{option.prefix} {option.label}")
 
     choose(questions[0], questions[0].options[3])
     expect(total).to_have_text("3")
