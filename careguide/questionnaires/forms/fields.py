@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -17,7 +18,7 @@ from django.utils.safestring import mark_safe
 from .. import engine
 from ..engine.values import display_value
 from .coercion import input_text, input_type, unit_token
-from .layouts import is_autocomplete, is_list_control, slider_of
+from .layouts import is_autocomplete, is_list_control, is_tabs, slider_of, table_of
 from .posted import UNIT_SUFFIX, not_an_input
 from .richtext import rich_html
 
@@ -160,6 +161,15 @@ class Field:
     def slider(self):
         """The range a `slider` question moves over (layouts.py), for the script."""
         return slider_of(self.item) if self.kind == "input" else None
+
+    @cached_property
+    def table(self):
+        """How a gtable, table or grid group is drawn as a table (layouts.py), or None."""
+        return table_of(self)
+
+    @property
+    def tabs(self) -> bool:
+        return is_tabs(self)
 
     @property
     def autocomplete(self) -> bool:

@@ -4,6 +4,8 @@
 // - a select marked data-q-autocomplete becomes an ARIA 1.2 combobox that filters as you
 //   type. The select stays in the form, hidden, and is what is posted: choosing an answer
 //   sets it, so only a listed answer's token can ever be sent, never the typed text.
+// - a tab-container group becomes ARIA tabs over its child groups (without JavaScript they are
+//   stacked after a list of links to them).
 // Changes are announced to questionnaire.js (enableWhen, live score) by the events it listens to.
 // No dependencies; no inline code (CSP).
 (function () {
@@ -93,7 +95,7 @@
       if (!label.id) { label.id = id + "-label"; }
       list.setAttribute("aria-labelledby", label.id);
     }
-    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+    ["aria-describedby", "aria-invalid", "aria-labelledby"].forEach(function (name) {
       if (select.hasAttribute(name)) { input.setAttribute(name, select.getAttribute(name)); }
     });
     var hint = document.createElement("span");
@@ -192,6 +194,84 @@
     disabled();
   }
 
+
+  // ----- tab-container (ARIA tabs: roving tabindex, arrow keys, Home and End) -----
+  // Panels are never `hidden` (questionnaire.js would disable, so never post, their fields): an
+  // inactive panel is only out of sight, and every tab's answers are sent whichever is shown.
+  function tabs(container) {
+    var links = container.querySelector("[data-q-tab-links]");
+    var title = container.querySelector(".q-legend--group");
+    var panels = Array.prototype.filter.call(container.children, function (el) {
+      return el.hasAttribute("data-q-anchor");
+    });
+    if (!links || !panels.length) { return; }
+    var list = document.createElement("div");
+    var buttons = [];
+    list.className = "q-tabs__list";
+    list.setAttribute("role", "tablist");
+    if (title) { list.setAttribute("aria-labelledby", title.id); }
+    var texts = Array.prototype.map.call(links.querySelectorAll("a"), function (a) { return a.textContent; });
+    panels.forEach(function (panel, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "q-tabs__tab";
+      button.id = container.id + "-tab-" + (i + 1);
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-controls", panel.id || (panel.id = container.id + "-panel-" + (i + 1)));
+      button.textContent = texts[i] || ("Part " + (i + 1));
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+      panel.tabIndex = 0;
+      button.addEventListener("click", function () { select(i, false); });
+      button.addEventListener("keydown", function (event) {
+        var shown = buttons.filter(function (b) { return !b.hidden; });
+        var at = shown.indexOf(button);
+        var to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: shown.length - 1 }[event.key];
+        if (to === undefined) { return; }
+        event.preventDefault();
+        to = (to + shown.length) % shown.length;
+        select(buttons.indexOf(shown[to]), true);
+      });
+      buttons.push(button);
+      list.appendChild(button);
+    });
+    function select(index, focus) {
+      buttons.forEach(function (b, i) {
+        var on = i === index;
+        b.setAttribute("aria-selected", on ? "true" : "false");
+        b.tabIndex = on ? 0 : -1;
+        panels[i].classList.toggle("q-tabs__panel--inactive", !on);
+      });
+      if (focus) { buttons[index].focus(); }
+    }
+    function sync() {  // a tab whose group enableWhen hides is hidden with it
+      buttons.forEach(function (b, i) { b.hidden = panels[i].hidden; });
+    }
+    links.classList.add("q-tabs__contents--replaced");
+    links.parentNode.insertBefore(list, links);
+    container.classList.add("q-tabs--enhanced");
+    var form = container.closest("form");
+    if (form) {
+      form.addEventListener("change", sync);
+      form.addEventListener("input", sync);
+    }
+    sync();
+    // An error in a tab that is out of sight: show that tab (the first one with an error).
+    var first = panels.findIndex(function (p) { return p.querySelector(".q-item--error, [aria-invalid=true]"); });
+    select(first === -1 ? 0 : first, false);
+    container.qShowTarget = function (target) {
+      var at = panels.findIndex(function (p) { return p.contains(target); });
+      if (at !== -1) { select(at, false); }
+    };
+  }
+
+  // A link (the error summary's) to a field in an inactive tab shows that tab first.
+  function showTarget(hash) {
+    var target = hash && hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
+    var container = target ? target.closest("[data-q-tabs]") : null;
+    if (container && container.qShowTarget) { container.qShowTarget(target); }
+  }
+
   function init(root) {
     var scope = root || document;
     Array.prototype.forEach.call(scope.querySelectorAll("input[data-q-slider]:not([data-q-laid-out])"), function (box) {
@@ -202,7 +282,17 @@
       select.setAttribute("data-q-laid-out", "1");
       combobox(select);
     });
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-q-tabs]:not([data-q-laid-out])"), function (container) {
+      container.setAttribute("data-q-laid-out", "1");
+      tabs(container);
+    });
   }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    if (link) { showTarget(link.getAttribute("href")); }
+  });
+  window.addEventListener("hashchange", function () { showTarget(window.location.hash); });
 
   window.CareguideLayouts = { init: init };
   if (document.readyState === "loading") {
