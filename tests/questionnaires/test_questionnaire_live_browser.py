@@ -62,7 +62,8 @@ def test_the_phq9_total_updates_as_the_person_answers(site, tab):
     assert axe_violations(tab) == []
 
     def choose(question, option):  # LHC-Forms asks for drop-down lists here
-        tab.get_by_label(question.label).select_option(label=option.label)
+        shown = f"{option.prefix} {option.label}" if option.prefix is not None else option.label  # optionPrefix
+        tab.get_by_label(question.label).select_option(label=shown)
 
     choose(questions[0], questions[0].options[3])
     expect(total).to_have_text("3")
