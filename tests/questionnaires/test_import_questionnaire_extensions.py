@@ -94,7 +94,8 @@ def test_a_contained_unit_list_is_offered_as_the_choice_of_units(tmp_path, clien
 
 
 @pytest.mark.parametrize("extension, feature", [
-    ({"url": CORE + "questionnaire-sliderStepValue", "valueInteger": 5}, "questionnaire-sliderStepValue"),
+    ({"url": CORE + "questionnaire-signatureRequired", "valueCodeableConcept": {"text": "Patient"}},
+     "questionnaire-signatureRequired"),
     ({"url": SDC + "sdc-questionnaire-itemMedia", "valueAttachment": {"contentType": "image/png", "url": "https://example.org/a.png"}},
      "sdc-questionnaire-itemMedia"),
     ({"url": CORE + "questionnaire-supportLink", "valueUri": "https://example.org/help"}, "questionnaire-supportLink"),

@@ -47,7 +47,6 @@ LOCATION_LINK_ID = re.compile(r"linkId\s*=\s*'((?:[^'\\]|\\.)*)'")
 # display hints): choiceOrientation, displayCategory, rendering-style (never applied: a style
 # could hide text), columnWidth/width, shortText, collapsible, entryMode, itemControl codes.
 IGNORED: dict[str, tuple[str, str]] = {
-    CORE + "questionnaire-sliderStepValue": ("the slider step (any number in range is accepted)", WARNING),
     CORE + "questionnaire-supportLink": ("its help link (it is not shown)", WARNING),
     CORE + "questionnaire-signatureRequired": ("a signature (none is collected)", WARNING),
     CORE + "questionnaire-usageMode": ("usageMode (the item is always shown and asked)", WARNING),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -17,6 +18,7 @@ from django.utils.safestring import mark_safe
 from .. import engine
 from ..engine.values import display_value
 from .coercion import input_text, input_type, unit_token
+from .layouts import is_autocomplete, is_list_control, is_tabs, slider_of, table_of
 from .posted import UNIT_SUFFIX, not_an_input
 from .richtext import rich_html
 
@@ -154,6 +156,24 @@ class Field:
     @property
     def add_label(self) -> str:
         return f"Add another: {self.item.label}"
+
+    @property
+    def slider(self):
+        """The range a `slider` question moves over (layouts.py), for the script."""
+        return slider_of(self.item) if self.kind == "input" else None
+
+    @cached_property
+    def table(self):
+        """How a gtable, table or grid group is drawn as a table (layouts.py), or None."""
+        return table_of(self)
+
+    @property
+    def tabs(self) -> bool:
+        return is_tabs(self)
+
+    @property
+    def autocomplete(self) -> bool:
+        return is_autocomplete(self.item, self.kind)
 
 
 def top_item(item):
@@ -384,7 +404,7 @@ def kind_of(item) -> str:
     if item.type == "boolean":
         return "radios"
     if item.offers_options:
-        kind = "checkboxes" if item.repeats else "select" if item.item_control == "drop-down" else "radios"
+        kind = "checkboxes" if item.repeats else "select" if is_list_control(item) else "radios"
         return kind if item.closed else f"open-{kind}"
     if item.type == "quantity":
         return "quantity"
