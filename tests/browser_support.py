@@ -2,8 +2,10 @@
 sign in (the browser and end-to-end tests; the server fixture is in conftest.py)."""
 
 import re
+from contextlib import contextmanager
 
 from accounts_support import link_in_server_log
+from django.urls import reverse
 from factories import PASSWORD
 from playwright.sync_api import expect
 from support import axe_violations
@@ -35,3 +37,27 @@ def sign_in(page, base, username, password):
     page.get_by_label("Email address").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@contextmanager
+def watched_page(browser, width, height):
+    """A page of `width` x `height` in a context of its own, whose `errors` list collects the
+    browser console's errors (a script that breaks shows there)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def stored_response(page, base) -> dict:
+    """The QuestionnaireResponse the page's form stored (the page is on its response page), read
+    back through /fhir/ in the same browser session."""
+    match = re.search(r"/questionnaires/responses/([0-9a-f-]{36})/$", page.url)
+    assert match, page.url
+    fetched = page.request.get(base + reverse("fhir:questionnaire_response", args=[match.group(1)]))
+    assert fetched.status == 200
+    return fetched.json()

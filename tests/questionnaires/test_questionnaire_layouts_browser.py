@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+from browser_support import stored_response, watched_page
 from django.urls import reverse
 from playwright.sync_api import expect
 from questionnaire_layouts_support import LAYOUTS, TABLES, TABS
@@ -31,20 +32,12 @@ def site(server, tmp_path_factory):
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812})
-    tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda message: tab.errors.append(message.text) if message.type == "error" else None)
-    yield tab
-    context.close()
+    with watched_page(browser, 375, 812) as page:
+        yield page
 
 
 def stored_items(tab, site):
-    match = re.search(r"/questionnaires/responses/([0-9a-f-]{36})/$", tab.url)
-    assert match, tab.url
-    fetched = tab.request.get(site + reverse("fhir:questionnaire_response", args=[match.group(1)]))
-    assert fetched.status == 200
-    return {i["linkId"]: i.get("answer") for i in fetched.json()["item"]}
+    return {i["linkId"]: i.get("answer") for i in stored_response(tab, site)["item"]}
 
 
 def screenshot(tab, name, tmp_path):
@@ -191,8 +184,7 @@ def test_tabs_work_with_the_arrow_keys_post_every_tab_and_show_the_tab_with_an_e
 
 def stored_items_nested(tab, site):
     """Every answered question of the stored response, by linkId, read back through /fhir/."""
-    match = re.search(r"/questionnaires/responses/([0-9a-f-]{36})/$", tab.url)
-    resource = tab.request.get(site + reverse("fhir:questionnaire_response", args=[match.group(1)])).json()
+    resource = stored_response(tab, site)
     found = {}
 
     def walk(items):

@@ -7,10 +7,10 @@ reader hears, and the response stored is exactly what they answered, with the sc
 works out. The page passes axe before and after."""
 
 import json
-import re
 
 import paths
 import pytest
+from browser_support import stored_response, watched_page
 from django.urls import reverse
 from playwright.sync_api import expect
 from questionnaire_expressions_support import EXPRESSIONS
@@ -35,21 +35,8 @@ def site(server, tmp_path_factory):
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda message: tab.errors.append(message.text) if message.type == "error" else None)
-    yield tab
-    context.close()
-
-
-def stored_resource(tab, site):
-    """The stored response, read back through /fhir/ in the same browser session."""
-    match = re.search(r"/questionnaires/responses/([0-9a-f-]{36})/$", tab.url)
-    assert match, tab.url
-    fetched = tab.request.get(site + reverse("fhir:questionnaire_response", args=[match.group(1)]))
-    assert fetched.status == 200
-    return fetched.json()
+    with watched_page(browser, 390, 844) as page:
+        yield page
 
 
 @pytest.mark.browser
@@ -76,7 +63,7 @@ def test_the_phq9_total_updates_as_the_person_answers(site, tab):
     assert axe_violations(tab) == []
     tab.get_by_role("button", name="Submit").click()
     tab.wait_for_url("**/questionnaires/responses/*/")
-    resource = stored_resource(tab, site)
+    resource = stored_response(tab, site)
     chosen = [questions[0].options[3], questions[1].options[2], *[q.options[1] for q in questions[2:]]]
     by_link_id = {i["linkId"]: i["answer"] for i in resource["item"]}
     assert [by_link_id[q.link_id] for q in questions] == [[o.answer] for o in chosen]
@@ -108,7 +95,7 @@ def test_a_question_enabled_by_an_expression_appears_in_place(site, tab):
     which.fill("Arnica")
     tab.get_by_role("button", name="Submit").click()
     tab.wait_for_url("**/questionnaires/responses/*/")
-    items = [{k: v for k, v in i.items() if k != "text"} for i in stored_resource(tab, site)["item"]]
+    items = [{k: v for k, v in i.items() if k != "text"} for i in stored_response(tab, site)["item"]]
     assert items == [
         {"linkId": "pain", "answer": [{"valueInteger": 8}]},
         {"linkId": "worse", "answer": [{"valueString": "Climbing stairs"}]},
